@@ -1,0 +1,31 @@
+# Two commands do everything: `make book` and `make test`.
+# Both create the virtual environment .venv from requirements.txt when it is
+# missing or older than requirements.txt.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test clean venv lint
+
+book: $(STAMP)
+	$(PY) -m omcc.build
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	# pip warns about local mirrors this machine lists but lacks; keep its log, show it on failure.
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt 2> $(VENV)/pip.log || { cat $(VENV)/pip.log; exit 1; }
+	$(PY) -m pip check
+	# Put the repository on the venv's path so notebooks import `omcc` from any folder.
+	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/omcc-repo.pth"
+	touch $(STAMP)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,161 @@
+"""Accelerator specifications and the export-control arithmetic built on them.
+
+The data keep every value as the source states it (long table, one value per
+row). This module turns them into one number per chip and metric:
+
+* where several sources give a value, the row marked `preferred` is used and
+  the others give the range shown in the text;
+* a dense throughput missing from the sources is derived from the sparse one
+  as ``dense = sparse / 2`` (Nvidia and AMD quote 2:4 structured sparsity as
+  exactly double the dense peak); the derivation is flagged, never stored.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# Unit of each metric in accelerator_specs (the descriptor's enum must match).
+METRIC_UNITS = {
+    "bf16_dense_tflops": "TFLOPS",
+    "bf16_sparse_tflops": "TFLOPS",
+    "fp16_dense_tflops": "TFLOPS",
+    "fp8_dense_tflops": "TFLOPS",
+    "fp8_sparse_tflops": "TFLOPS",
+    "int8_dense_tops": "TOPS",
+    "int8_sparse_tops": "TOPS",
+    "fp4_dense_tflops": "TFLOPS",
+    "fp4_sparse_tflops": "TFLOPS",
+    "tf32_dense_tflops": "TFLOPS",
+    "fp32_tflops": "TFLOPS",
+    "memory_gb": "GB",
+    "memory_bandwidth_tbs": "TB/s",
+    "interconnect_gbs": "GB/s",
+    "die_area_mm2": "mm2",
+    "tdp_w": "W",
+    "transistors_billion": "billion",
+    "tpp": "TPP",
+}
+
+# Dense metrics that may be derived from their sparse twin.
+SPARSE_TWIN = {
+    "bf16_dense_tflops": "bf16_sparse_tflops",
+    "fp8_dense_tflops": "fp8_sparse_tflops",
+    "int8_dense_tops": "int8_sparse_tops",
+}
+
+# Bit length of the operand for each throughput metric (for TPP).
+BIT_LENGTH = {
+    "bf16_dense_tflops": 16,
+    "fp16_dense_tflops": 16,
+    "fp8_dense_tflops": 8,
+    "int8_dense_tops": 8,
+    "fp4_dense_tflops": 4,
+    "fp32_tflops": 32,
+}
+
+
+def check_units(specs: pd.DataFrame) -> None:
+    """Raise if a row's unit does not match its metric."""
+    expected = specs["metric"].map(METRIC_UNITS)
+    bad = specs[expected != specs["unit"]]
+    if len(bad):
+        row = bad.iloc[0]
+        raise ValueError(
+            f"accelerator_specs: chip {row.chip_id!r}, metric {row.metric!r} has unit {row.unit!r}; "
+            f"expected {METRIC_UNITS[row.metric]!r}"
+        )
+
+
+def preferred_values(specs: pd.DataFrame) -> pd.DataFrame:
+    """Wide table chip x metric of the preferred value of each metric."""
+    check_units(specs)
+    chosen = specs[specs["preferred"].astype(bool)]
+    dup = chosen.duplicated(["chip_id", "metric"], keep=False)
+    if dup.any():
+        row = chosen[dup].iloc[0]
+        raise ValueError(f"accelerator_specs: more than one preferred row for {row.chip_id!r}, {row.metric!r}")
+    missing = specs.groupby(["chip_id", "metric"])["preferred"].apply(lambda s: not s.astype(bool).any())
+    if missing.any():
+        chip, metric = missing[missing].index[0]
+        raise ValueError(f"accelerator_specs: no preferred row for {chip!r}, {metric!r}")
+    return chosen.pivot(index="chip_id", columns="metric", values="value")
+
+
+def spec_table(specs: pd.DataFrame) -> pd.DataFrame:
+    """Preferred values with dense throughput filled from sparse where needed.
+
+    Adds a column ``<metric>_derived`` (bool) for each dense metric that may
+    be derived, so a chart or sentence can say which values were derived.
+    """
+    wide = preferred_values(specs)
+    for dense, sparse in SPARSE_TWIN.items():
+        stated = wide[dense] if dense in wide else pd.Series(float("nan"), index=wide.index)
+        halved = wide[sparse] / 2 if sparse in wide else pd.Series(float("nan"), index=wide.index)
+        wide[dense] = stated.fillna(halved)  # dense = sparse / 2
+        wide[f"{dense}_derived"] = stated.isna() & halved.notna()
+    return wide
+
+
+def sources_for(specs: pd.DataFrame, chips, metrics) -> list[str]:
+    """Bibliography keys behind the preferred values of `chips` x `metrics`
+    (including the sparse twins a dense value may be derived from)."""
+    metrics = set(metrics) | {SPARSE_TWIN[m] for m in metrics if m in SPARSE_TWIN}
+    rows = specs[specs["chip_id"].isin(chips) & specs["metric"].isin(metrics) & specs["preferred"].astype(bool)]
+    keys = set()
+    for cell in rows["source"]:
+        keys.update(k.strip() for k in str(cell).split(";"))
+    return sorted(keys)
+
+
+def ratio(table: pd.DataFrame, chip: str, reference: str, metric: str) -> float:
+    """Value of `chip` as a fraction of `reference` on one metric."""
+    num, den = table.at[chip, metric], table.at[reference, metric]
+    if pd.isna(num) or pd.isna(den):
+        raise ValueError(f"no {metric} value for {chip if pd.isna(num) else reference!r}")
+    return float(num) / float(den)
+
+
+def tpp(table: pd.DataFrame) -> pd.Series:
+    """Total processing performance as the export rule defines it.
+
+    TPP = 2 x MacTOPS x bit length, taken at the precision that gives the
+    highest value. One multiply-accumulate is two operations, so
+    2 x MacTOPS is the dense TOPS/TFLOPS rate: TPP = dense TFLOPS x bits.
+    Sparse rates do not count (the rule measures dense operations).
+    """
+    parts = [table[m] * bits for m, bits in BIT_LENGTH.items() if m in table]
+    return pd.concat(parts, axis=1).max(axis=1, skipna=True).rename("tpp")
+
+
+def performance_density(table: pd.DataFrame) -> pd.Series:
+    """TPP per mm² of die area (the rule's 'performance density')."""
+    return (tpp(table) / table["die_area_mm2"]).rename("performance_density")
+
+
+# Metrics compared in the "1/15" test, with reader-facing labels.
+COMPARISON_METRICS = {
+    "bf16_dense_tflops": "Dense BF16 compute",
+    "fp8_dense_tflops": "Dense FP8 compute",
+    "memory_gb": "Memory capacity",
+    "memory_bandwidth_tbs": "Memory bandwidth",
+    "interconnect_gbs": "Chip-to-chip bandwidth",
+}
+
+
+def ratio_table(table: pd.DataFrame, chip: str, references, metrics=COMPARISON_METRICS) -> pd.DataFrame:
+    """Long table of `chip` as a fraction of each reference chip, metric by metric.
+
+    Columns: metric, label, reference, chip_value, reference_value, ratio
+    (ratio = chip_value / reference_value). Metrics missing for a chip are left out.
+    """
+    rows = []
+    for metric, label in metrics.items():
+        for ref in references:
+            a, b = table.at[chip, metric], table.at[ref, metric]
+            if pd.isna(a) or pd.isna(b):
+                continue
+            rows.append(
+                {"metric": metric, "label": label, "reference": ref,
+                 "chip_value": float(a), "reference_value": float(b), "ratio": float(a) / float(b)}
+            )
+    return pd.DataFrame(rows)
