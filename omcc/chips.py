@@ -159,3 +159,86 @@ def ratio_table(table: pd.DataFrame, chip: str, references, metrics=COMPARISON_M
                  "chip_value": float(a), "reference_value": float(b), "ratio": float(a) / float(b)}
             )
     return pd.DataFrame(rows)
+
+
+# --- export-control classification -------------------------------------------
+
+BAND_ORDER = ["controlled", "notification", "excluded"]  # first match wins, in this order
+NOT_CONTROLLED = "not controlled"
+UNKNOWN = "unknown (missing data)"
+
+
+def chip_metrics(table: pd.DataFrame, accelerators: pd.DataFrame) -> pd.DataFrame:
+    """The quantities the export rules test, one row per chip:
+    tpp, performance_density, interconnect_gbs, memory_bandwidth_gbs, datacenter."""
+    out = pd.DataFrame(index=table.index)
+    out["tpp"] = tpp(table)
+    out["performance_density"] = performance_density(table)
+    out["interconnect_gbs"] = table.get("interconnect_gbs")
+    out["memory_bandwidth_gbs"] = table.get("memory_bandwidth_tbs") * 1000  # TB/s -> GB/s
+    out["datacenter"] = accelerators["datacenter"].reindex(out.index).astype(bool)
+    return out
+
+
+_BOUNDS = [  # (column of thresholds, chip quantity, comparison)
+    ("tpp_min", "tpp", "min"),
+    ("tpp_max", "tpp", "max"),
+    ("performance_density_min", "performance_density", "min"),
+    ("performance_density_max", "performance_density", "max"),
+    ("interconnect_min_gbs", "interconnect_gbs", "min"),
+    ("memory_bandwidth_max_gbs", "memory_bandwidth_gbs", "max"),
+]
+
+
+def clause_test(clause: pd.Series, chip: pd.Series):
+    """True if the chip meets every bound of the clause, False if it fails one,
+    None if a needed quantity is missing and no known bound fails."""
+    scope = clause["applies_to"]
+    if scope == "datacenter" and not chip["datacenter"]:
+        return False
+    if scope == "non_datacenter" and chip["datacenter"]:
+        return False
+    unknown = False
+    for bound_col, quantity, kind in _BOUNDS:
+        bound = clause.get(bound_col)
+        if bound is None or pd.isna(bound):
+            continue
+        value = chip.get(quantity)
+        if value is None or pd.isna(value):
+            unknown = True
+            continue
+        if kind == "min" and not value >= bound:
+            return False
+        if kind == "max" and not value < bound:
+            return False
+    return None if unknown else True
+
+
+def classify(chip: pd.Series, thresholds: pd.DataFrame, rule_id: str) -> str:
+    """Band of one chip under one threshold rule: 'controlled', 'notification',
+    'excluded', 'not controlled', or 'unknown (missing data)'.
+
+    `chip` holds the quantities of `chip_metrics`; `thresholds` is the
+    export_control_thresholds table. Bands are checked in BAND_ORDER; a chip
+    that meets no clause is not controlled by the rule.
+    """
+    clauses = thresholds[thresholds["rule_id"] == rule_id]
+    if clauses.empty:
+        raise KeyError(f"no thresholds for rule {rule_id!r}")
+    undetermined = False
+    for band in BAND_ORDER:
+        for _, clause in clauses[clauses["band"] == band].iterrows():
+            result = clause_test(clause, chip)
+            if result is True:
+                return band
+            if result is None:
+                undetermined = True
+    return UNKNOWN if undetermined else NOT_CONTROLLED
+
+
+def classify_all(metrics: pd.DataFrame, thresholds: pd.DataFrame, rule_ids) -> pd.DataFrame:
+    """Band of every chip (rows) under every rule (columns)."""
+    return pd.DataFrame(
+        {rule: [classify(metrics.loc[c], thresholds, rule) for c in metrics.index] for rule in rule_ids},
+        index=metrics.index,
+    )

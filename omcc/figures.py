@@ -35,6 +35,7 @@ ORIGIN_LABELS = {"US": "United States", "CN": "China", "other": "Other"}
 INK = "#222222"
 MUTED = "#555555"
 BOOK = "Open Models, Closed Chips"
+MAX_SOURCES_IN_IMAGE = 6
 
 STYLE = {
     "figure.figsize": (8.0, 4.8),
@@ -95,7 +96,15 @@ def source_text(keys: Iterable[str]) -> str:
     keys = sorted(set(keys))
     if not keys:
         raise ValueError("a figure needs at least one source key")
-    return "Source: " + "; ".join(short_cite(k) for k in keys) + f". Analysis: {BOOK}."
+    cites = sorted(set(short_cite(k) for k in keys))
+    if len(cites) > MAX_SOURCES_IN_IMAGE:
+        # Long lists stay in the caption; the image names providers once each.
+        providers = sorted(set(c.rsplit(" (", 1)[0] for c in cites))
+        shown = providers[:MAX_SOURCES_IN_IMAGE]
+        rest = len(providers) - len(shown)
+        text = "; ".join(shown) + (f"; and {rest} other sources (listed in the caption)" if rest > 0 else "")
+        return f"Source: {text}. Analysis: {BOOK}."
+    return "Source: " + "; ".join(cites) + f". Analysis: {BOOK}."
 
 
 def finish(fig, sources: Iterable[str], note: str = "", top: float = 0.89, bottom: float = 0.1):

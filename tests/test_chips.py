@@ -88,3 +88,59 @@ def test_ratio_table_covers_each_metric_and_reference():
     ratios = chips.ratio_table(table, "h20", ["b200", "b100"])
     assert set(ratios["metric"]) == set(chips.COMPARISON_METRICS)
     assert (ratios["ratio"] > 0).all() and (ratios["ratio"] < 1).all()
+
+
+# --- the export-control classifier -----------------------------------------
+
+@pytest.fixture(scope="module")
+def rules():
+    accelerators = load("accelerators").set_index("chip_id")
+    metrics = chips.chip_metrics(chips.spec_table(load("accelerator_specs")), accelerators)
+    return metrics, load("export_control_thresholds")
+
+
+@pytest.mark.parametrize(
+    "chip, rule, expected",
+    [
+        # Known outcomes from the rule texts and public analyses:
+        ("h100_sxm", "oct2022_acr", "controlled"),
+        ("h100_sxm", "oct2023_acr_update", "controlled"),
+        ("a100_sxm_80gb", "oct2022_acr", "controlled"),
+        ("a800", "oct2022_acr", "not controlled"),  # interconnect cut below 600 GB/s
+        ("h800", "oct2022_acr", "not controlled"),  # same design trick
+        ("a800", "oct2023_acr_update", "controlled"),  # the 2023 rule dropped the interconnect test
+        ("h800", "oct2023_acr_update", "controlled"),
+        ("h20", "oct2023_acr_update", "not controlled"),  # designed to fall under the 2023 thresholds
+        ("b200", "oct2023_acr_update", "controlled"),
+        ("rtx4090", "oct2023_acr_update", "notification"),  # TPP >= 4800, not a data-centre card
+    ],
+)
+def test_classifier_pins_known_outcomes(rules, chip, rule, expected):
+    metrics, thresholds = rules
+    assert chips.classify(metrics.loc[chip], thresholds, rule) == expected
+
+
+def _chip(**kw):
+    base = {"tpp": None, "performance_density": None, "interconnect_gbs": None, "memory_bandwidth_gbs": None, "datacenter": True}
+    return pd.Series({**base, **kw})
+
+
+def test_classifier_bands_on_hand_made_chips(rules):
+    _, thresholds = rules
+    rule = "oct2023_acr_update"
+    assert chips.classify(_chip(tpp=3000, performance_density=2.0), thresholds, rule) == "notification"  # 3A090.b.1
+    assert chips.classify(_chip(tpp=2000, performance_density=4.0), thresholds, rule) == "notification"  # 3A090.b.2
+    assert chips.classify(_chip(tpp=2000, performance_density=6.0), thresholds, rule) == "controlled"  # 3A090.a.2
+    assert chips.classify(_chip(tpp=2399, performance_density=3.1), thresholds, rule) == "not controlled"
+    assert chips.classify(_chip(tpp=4000, datacenter=False), thresholds, rule) == "excluded"  # Note 2
+    # bounds: minimum inclusive, maximum exclusive
+    assert chips.classify(_chip(tpp=4800, performance_density=1.0), thresholds, rule) == "controlled"
+    assert chips.classify(_chip(tpp=2400, performance_density=1.6), thresholds, rule) == "notification"
+
+
+def test_missing_data_is_reported_not_guessed(rules):
+    _, thresholds = rules
+    assert chips.classify(_chip(tpp=5000), thresholds, "oct2022_acr") == "unknown (missing data)"
+    assert chips.classify(_chip(tpp=5000, interconnect_gbs=400), thresholds, "oct2022_acr") == "not controlled"
+    with pytest.raises(KeyError):
+        chips.classify(_chip(tpp=1), thresholds, "no_such_rule")
