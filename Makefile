@@ -7,10 +7,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test clean venv lint
+.PHONY: book pdf test clean venv
 
 book: $(STAMP)
 	$(PY) -m omcc.build
+
+# The PDF edition needs XeLaTeX and CJK fonts (Debian: see README, "PDF edition").
+pdf: $(STAMP)
+	$(PY) -m omcc.build --pdf
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -307,11 +307,42 @@ def load(name: str, root: Path = ROOT) -> pd.DataFrame:
     """Read table `name`, validate it, and return a typed DataFrame.
 
     Raises DataValidationError naming file, line, column, value and rule.
+    In a notebook, also records that the page read this table (see
+    `record_table_read`), so the build re-executes the page when it changes.
     """
     frame, problems = validate_table(name, root)
     if problems:
         raise DataValidationError(problems)
+    record_table_read(name)
     return frame
+
+
+TABLE_READ_KEY = "omcc_table_read"
+_tables_recorded: set[str] = set()
+
+
+def record_table_read(name: str) -> None:
+    """Leave a hidden record in the executing notebook that it read table `name`.
+
+    The record is a glue output (never displayed) carrying the table name in its
+    metadata. It is stored with the executed notebook and its cache entry, so the
+    build knows each page's data inputs without the page declaring them.
+    Outside a running kernel this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always installed with the book
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel") or name in _tables_recorded:
+        return
+    from IPython.display import display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    _tables_recorded.add(name)
+    key = f"omcc_reads_{name}"
+    metadata = {"scrapbook": {"name": key, "mime_prefix": GLUE_PREFIX}, TABLE_READ_KEY: name}
+    display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
 
 
 def validate_package(root: Path = ROOT) -> list[Problem]:

@@ -113,6 +113,7 @@ def finish(fig, sources: Iterable[str], note: str = "", top: float = 0.89, botto
     if note:
         text = f"{text}\nNote: {note}"
     fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=8.5, color=MUTED, wrap=True)
+    fig._omcc_sources = sorted(set(sources))  # show() writes them into the data download
     # tight_layout inside the band left free for title, subtitle and source line
     fig.tight_layout(rect=(0, bottom, 1, top))
     return fig
@@ -144,14 +145,25 @@ _PNG_METADATA = {"Software": None}
 _SVG_METADATA = {"Date": None, "Creator": None}
 
 
-def show(fig, name: str):
-    """Save `fig` as PNG and SVG under _build/figures/<name>.* (the site's
-    downloads) and return the PNG for display as the cell's value."""
+def show(fig, name: str, data=None):
+    """Save `fig` as PNG and SVG, and the data plotted (`data`, a DataFrame of
+    exactly the rows and columns drawn) as CSV, under _build/figures/<name>.*
+    for the site's downloads; return the PNG for display as the cell's value.
+
+    The CSV starts with comment lines naming the figure and its sources.
+    """
     from IPython.display import Image
 
     if not name.startswith("fig-"):
         raise ValueError(f"figure names start with 'fig-' (stable anchors), got {name!r}")
     FIGURE_DIR.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        sources = getattr(fig, "_omcc_sources", None)
+        if not sources:
+            raise ValueError("call finish(fig, sources) before show(): the data download needs its sources")
+        header = f"# {name}: data as plotted. {source_text(sources)}\n# Sources (references.bib keys): {'; '.join(sources)}\n"
+        body = data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+        (FIGURE_DIR / f"{name}.csv").write_text(header + body, encoding="utf-8")
     png = io.BytesIO()
     fig.savefig(png, format="png", metadata=_PNG_METADATA)
     (FIGURE_DIR / f"{name}.png").write_bytes(png.getvalue())

@@ -5,16 +5,14 @@ the copy first on the Python path, so the copy's own package and data are used.
 """
 
 import hashlib
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import copy_repo
+from tests.conftest import build_copy, copy_repo
 
 
 def _toc_files(root: Path) -> list[str]:
@@ -26,8 +24,7 @@ def _toc_files(root: Path) -> list[str]:
 
 
 def _build(root: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(root))
-    return subprocess.run([sys.executable, "-m", "omcc.build"], cwd=root, env=env, capture_output=True, text=True)
+    return build_copy(root)
 
 
 def _tree_digest(folder: Path) -> str:
@@ -41,6 +38,7 @@ def _tree_digest(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    # a private build: the tests below break and rebuild it
     root = copy_repo(tmp_path_factory.mktemp("clean") / "repo")
     result = _build(root)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

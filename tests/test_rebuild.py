@@ -1,0 +1,100 @@
+"""Rebuilds: a data edit refreshes exactly the pages that read it, and two
+clean builds of the same files are byte-identical where it matters."""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import copy_repo
+
+
+def _build(root: Path, **env) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "omcc.build"], cwd=root, capture_output=True, text=True,
+        env=dict(os.environ, PYTHONPATH=str(root), SOURCE_DATE_EPOCH="1767225600", **env),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+def _executed_pages(log: str) -> set[str]:
+    return set(re.findall(r"chapters/(\w+)\.md: Executing notebook", log))
+
+
+def _pages_reading(root: Path) -> dict[str, set[str]]:
+    import json
+
+    executed = root / "_build" / "staging" / "_build" / "jupyter_execute" / "chapters"
+    out = {}
+    for path in executed.glob("*.glue.json"):
+        outputs = json.loads(path.read_text()).values()
+        out[path.name.removesuffix(".glue.json")] = {o["metadata"].get("omcc_table_read") for o in outputs} - {None}
+    return out
+
+
+@pytest.fixture(scope="module")
+def twice_built(tmp_path_factory):
+    roots = []
+    for name in ("first", "second"):
+        root = copy_repo(tmp_path_factory.mktemp(name) / "repo")
+        _build(root)
+        roots.append(root)
+    return roots
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_clean_builds_are_byte_identical(twice_built):
+    first, second = twice_built
+    figures = sorted((first / "_build" / "html" / "figures").glob("*"))
+    assert figures, "no figure files to compare"
+    compared = figures + [first / "_build" / "html" / "key_numbers.csv"]
+    for path in compared:
+        twin = second / path.relative_to(first)
+        assert twin.exists(), twin
+        assert _digest(path) == _digest(twin), f"{path.name} differs between two clean builds"
+
+
+def test_data_edit_reexecutes_exactly_the_pages_that_read_it(twice_built):
+    root = twice_built[0]
+    readers = _pages_reading(root)
+    dependent = {p for p, tables in readers.items() if "accelerator_specs" in tables}
+    unrelated = {p for p, tables in readers.items() if tables and "accelerator_specs" not in tables}
+    assert "export_controls" in dependent
+
+    numbers = lambda: pd.read_csv(root / "_build" / "html" / "key_numbers.csv").set_index("name")  # noqa: E731
+    figure = root / "_build" / "html" / "figures" / "fig-h20-vs-blackwell.png"
+    before_value = numbers().at["h20_bf16", "value"]
+    before_text = numbers().at["h20_b200_bf16_pct", "text"]
+    before_figure = _digest(figure)
+
+    path = root / "data" / "accelerator_specs.csv"
+    original = path.read_text(encoding="utf-8")
+    edited = re.sub(r"^(h20,bf16_dense_tflops,)148(,TFLOPS,true,)", r"\g<1>200\g<2>", original, flags=re.M)
+    assert edited != original, "the row to edit was not found"
+    path.write_text(edited, encoding="utf-8")
+    try:
+        log = _build(root)
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+    executed = _executed_pages(log)
+    assert executed == dependent, (executed, dependent)
+    assert not (executed & unrelated)
+    assert numbers().at["h20_bf16", "value"] == 200
+    assert numbers().at["h20_b200_bf16_pct", "text"] != before_text
+    assert numbers().at["h20_b200_bf16_pct", "text"] in (root / "_build/html/chapters/export_controls.html").read_text()
+    assert _digest(figure) != before_figure
+    assert before_value == 148
+
+    # a no-op rebuild afterwards (data restored) re-executes the dependent page once more, then nothing
+    _build(root)
+    assert _executed_pages(_build(root)) == set()
