@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book pdf test clean venv
+.PHONY: book pdf test clean venv system-deps
 
 book: $(STAMP)
 	$(PY) -m omcc.build
@@ -30,6 +30,16 @@ $(STAMP): requirements.txt
 	# Put the repository on the venv's path so notebooks import `omcc` from any folder.
 	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/omcc-repo.pth"
 	touch $(STAMP)
+
+# Debian packages the tests and the PDF edition need (run as root):
+# Chromium for the browser tests, poppler-utils to inspect the PDF,
+# XeLaTeX, LaTeX packages and CJK fonts for the PDF edition.
+SYSTEM_PACKAGES := chromium poppler-utils latexmk texlive-xetex texlive-latex-extra \
+	texlive-fonts-recommended texlive-lang-chinese texlive-lang-other fonts-noto-cjk \
+	fonts-freefont-otf xindy
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES)
 
 clean:
 	rm -rf _build
