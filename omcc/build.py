@@ -204,10 +204,12 @@ def add_figure_downloads(site: Path) -> None:
                 if (site / "figures" / f"{name}.{ext}").exists():
                     links.append(f'<a href="../figures/{name}.{ext}" download>{word}</a>')
             cite = html.escape(citation.apa(f"{label}: {first}"))
+            bib = html.escape(citation.bibtex(f"{label}: {first}"))
             return (
                 match.group(0)
                 + f'\n<div class="figure-downloads" id="{name}-downloads"><p>Download: {" · ".join(links)}</p>'
-                + f'<p class="figure-cite">Cite this figure: {cite} <a href="#{name}">#{name}</a></p></div>'
+                + f'<p class="figure-cite">Cite this figure: {cite} <a href="#{name}">#{name}</a></p>'
+                + f"<details><summary>BibTeX for this figure</summary><pre>{bib}</pre></details></div>"
             )
 
         new = _FIGURE.sub(block, text)
@@ -216,6 +218,54 @@ def add_figure_downloads(site: Path) -> None:
 
 
 PDF_PLACEHOLDER = '<p id="omcc-pdf-edition"></p>'
+
+
+KEY_NUMBERS_PLACEHOLDER = re.compile(r'<div id="omcc-key-numbers">.*?</div>', re.DOTALL)
+FILTER_SCRIPT = """<script>
+document.getElementById('key-number-filter').addEventListener('input', function () {
+  var q = this.value.toLowerCase();
+  document.querySelectorAll('#key-number-table tbody tr').forEach(function (tr) {
+    tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) === -1;
+  });
+});
+</script>"""
+
+
+def add_key_numbers_table(site: Path) -> None:
+    """Render key_numbers.csv as a searchable table on the build-status page."""
+    page = site / "chapters" / "appendix_build.html"
+    if not page.exists():
+        return
+    with (site / "key_numbers.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    cells = []
+    for r in rows:
+        page_name = r["page"].split("/")[-1]
+        cells.append(
+            "<tr>" + f'<td><a href="{page_name}.html">{html.escape(page_name)}</a></td>'
+            + "".join(f"<td>{html.escape(r[k])}</td>" for k in ("name", "text", "unit", "sources")) + "</tr>"
+        )
+    table = (
+        '<div id="omcc-key-numbers"><p><label for="key-number-filter">Filter the '
+        f'{len(rows)} key numbers: </label><input id="key-number-filter" type="search"></p>'
+        '<table id="key-number-table" class="table"><thead><tr><th>page</th><th>name</th>'
+        "<th>as shown</th><th>unit</th><th>sources</th></tr></thead><tbody>"
+        + "".join(cells) + "</tbody></table></div>" + FILTER_SCRIPT
+    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(KEY_NUMBERS_PLACEHOLDER.sub(lambda _: table, text, count=1), encoding="utf-8")
+
+
+def add_data_downloads(site: Path) -> None:
+    """Every table (as in data/), the descriptor, and one zip of the whole package."""
+    from omcc.appendix import ZIP_NAME, write_data_zip
+
+    target = site / "data"
+    target.mkdir(exist_ok=True)
+    for path in sorted((ROOT / "data").iterdir()):
+        if path.suffix in (".csv", ".json"):
+            shutil.copy2(path, target / path.name)
+    write_data_zip(site / ZIP_NAME, int(source_date_epoch()))
 
 
 def add_pdf_edition(site: Path) -> None:
@@ -261,6 +311,8 @@ def publish(staged_site: Path) -> None:
     collect_key_numbers(incoming)
     copy_figure_files(incoming)
     add_figure_downloads(incoming)
+    add_data_downloads(incoming)
+    add_key_numbers_table(incoming)
     add_pdf_edition(incoming)
     if SITE.exists():
         SITE.rename(outgoing)

@@ -45,7 +45,32 @@ def _fix_bibliography_roles(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+NO_CITE_BOX = {"chapters/index", "chapters/bibliography", "search", "genindex"}
+
+
+def _cite_box(app, pagename, templatename, context, doctree):
+    """A "Cite this page" box at the end of every chapter and appendix: APA text
+    and BibTeX, with the version and date, all from CITATION.cff."""
+    import html
+    import re
+
+    from omcc import citation
+
+    body = context.get("body")
+    if body is None or pagename in NO_CITE_BOX or not pagename.startswith("chapters/"):
+        return
+    title = re.sub(r"<[^>]+>", "", context.get("title", "")).strip() or pagename
+    title = html.unescape(title)
+    apa = html.escape(citation.apa(title))
+    bib = html.escape(citation.bibtex(title))
+    context["body"] = body + (
+        f'<div class="cite-box" id="cite-this-page"><p><strong>Cite this page.</strong> {apa}</p>'
+        f"<details><summary>BibTeX</summary><pre>{bib}</pre></details></div>"
+    )
+
+
 def setup(app):
+    app.connect("html-page-context", _cite_box)
     app.connect("html-page-context", _fix_bibliography_roles)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _drop_remote_scripts, priority=900)

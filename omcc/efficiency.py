@@ -1,0 +1,248 @@
+"""Training compute, cost and capability per unit of compute (claims C10, C11).
+
+Two ways to estimate the arithmetic of a training run, each a one-line formula:
+
+* from the model: ``C = 6 × N × D`` FLOP, with N the parameters active per token
+  and D the training tokens (two FLOP per parameter per token forward, four
+  backward; attention and other overheads are ignored);
+* from the hardware: ``C = H × 3600 × P × u`` FLOP, with H the GPU-hours, P the
+  chip's peak dense BF16 throughput in FLOP/s (from `accelerator_specs`) and u the
+  utilisation (the share of peak actually achieved, "model FLOP utilisation").
+
+Where a source gives both, the utilisation the pair implies is
+``u = 6 × N × D / (H × 3600 × P)``.
+
+The cost of a final training run at a rental price p (US$ per GPU-hour) is
+``H × p``. It leaves out research and ablation runs, failed runs, data, staff and
+the cluster itself; the chapter says so next to every cost.
+
+Published compute estimates carry a confidence label (Epoch AI's Confident /
+Likely / Speculative). This module turns a label into a multiplicative band,
+``[C / f, C × f]``, with the factors in `CONFIDENCE_FACTOR`: that mapping is this
+book's assumption, not a definition Epoch publishes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+FLOP_PER_PARAM_TOKEN = 6.0
+SECONDS_PER_HOUR = 3600.0
+TERA = 1e12
+
+# Assumed utilisation range for the hardware-based estimate (share of peak dense
+# BF16 throughput achieved over a whole run). An input of this book, not a
+# measurement; the chapter shows what the documented runs imply.
+UTILISATION_LOW = 0.20
+UTILISATION_CENTRAL = 0.35
+UTILISATION_HIGH = 0.50
+
+# Multiplicative uncertainty band per confidence label (this book's assumption;
+# Epoch's one stated interval here, GPT-5's, is about 3x either side of a
+# 'Speculative' central value, so the Speculative factor is deliberately wider).
+CONFIDENCE_FACTOR = {"Confident": 2.0, "Likely": 3.0, "Speculative": 10.0}
+
+# Two models count as "of similar capability" when their Epoch Capabilities
+# Index scores differ by at most this many points (this book's choice).
+SIMILAR_ECI_GAP = 2.0
+
+# The benchmark used as the independent capability measure.
+ECI = "Epoch Capabilities Index (ECI)"
+
+
+# --- the formulas ------------------------------------------------------------
+
+
+def compute_from_params(active_params: float, tokens: float) -> float:
+    """Training FLOP from the model: ``6 × N × D`` (N active parameters, D tokens)."""
+    if active_params <= 0 or tokens <= 0:
+        raise ValueError("parameters and tokens must be positive")
+    return FLOP_PER_PARAM_TOKEN * active_params * tokens
+
+
+def compute_from_hardware(gpu_hours: float, peak_tflops: float, utilisation: float) -> float:
+    """Training FLOP from the hardware: ``H × 3600 × P × u``.
+
+    `peak_tflops` is the chip's peak dense throughput in TFLOPS (10^12 FLOP/s).
+    """
+    if not 0 < utilisation <= 1:
+        raise ValueError("utilisation is a share of peak, between 0 and 1")
+    if gpu_hours <= 0 or peak_tflops <= 0:
+        raise ValueError("GPU-hours and peak throughput must be positive")
+    return gpu_hours * SECONDS_PER_HOUR * peak_tflops * TERA * utilisation
+
+
+def implied_utilisation(flop: float, gpu_hours: float, peak_tflops: float) -> float:
+    """Share of peak that `flop` implies for the stated hardware:
+    ``u = C / (H × 3600 × P)``."""
+    return flop / compute_from_hardware(gpu_hours, peak_tflops, 1.0)
+
+
+def run_cost(gpu_hours: float, price_per_gpu_hour: float) -> float:
+    """Rental cost of a run, US$: ``H × p`` (final run only)."""
+    if gpu_hours < 0 or price_per_gpu_hour < 0:
+        raise ValueError("GPU-hours and price must not be negative")
+    return gpu_hours * price_per_gpu_hour
+
+
+def confidence_band(flop: float, confidence: str) -> tuple[float, float]:
+    """Low and high ends ``(C / f, C × f)`` for a published estimate with a
+    confidence label; raises for a label without a factor (e.g. 'Unknown')."""
+    if confidence not in CONFIDENCE_FACTOR:
+        raise ValueError(f"no uncertainty factor for confidence {confidence!r}")
+    f = CONFIDENCE_FACTOR[confidence]
+    return flop / f, flop * f
+
+
+# --- tables ------------------------------------------------------------------
+
+
+def _keys(cells) -> list[str]:
+    keys = set()
+    for cell in cells:
+        if isinstance(cell, str) and cell:
+            keys.update(k.strip() for k in cell.split(";"))
+    return sorted(keys)
+
+
+def _first(series: pd.Series):
+    values = series.dropna()
+    return values.iloc[0] if len(values) else None
+
+
+PREFERRED_COMPUTE_SOURCE = "epoch2026eci"
+
+
+def model_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per model from `training_runs` (one row per model and source).
+
+    Descriptive fields take the first value a source gives. The published
+    compute is the value in Epoch's capabilities file where there is one (the
+    same snapshot as the capability scores), else the first published value;
+    `published_min` / `published_max` keep the spread between sources, and an
+    explicit interval (`compute_low_flop`, `compute_high_flop`) is kept where a
+    source states one. `sources` lists every key behind the model's rows.
+    """
+    rows = []
+    for model_id, part in runs.groupby("model_id", sort=False):
+        pub = part.dropna(subset=["published_compute_flop"])
+        preferred = pub[pub["source"] == PREFERRED_COMPUTE_SOURCE]
+        chosen = preferred.iloc[0] if len(preferred) else (pub.iloc[0] if len(pub) else None)
+        rows.append({
+            "model_id": model_id,
+            "model": part["model"].iloc[0],
+            "developer": part["developer"].iloc[0],
+            "country": part["country"].iloc[0],
+            "release_date": part["release_date"].min(),
+            "open_weights": _first(part["open_weights"]),
+            "total_params_b": _first(part["total_params_b"]),
+            "active_params_b": _first(part["active_params_b"]),
+            "training_tokens_t": _first(part["training_tokens_t"]),
+            "chip_id": _first(part["chip_id"]),
+            "gpu_count": _first(part["gpu_count"]),
+            "gpu_hours": _first(part["gpu_hours"]),
+            "published_flop": None if chosen is None else chosen["published_compute_flop"],
+            "published_confidence": None if chosen is None else chosen["compute_confidence"],
+            "published_source": None if chosen is None else chosen["source"],
+            "published_min": pub["published_compute_flop"].min() if len(pub) else None,
+            "published_max": pub["published_compute_flop"].max() if len(pub) else None,
+            "stated_low": _first(part["compute_low_flop"]),
+            "stated_high": _first(part["compute_high_flop"]),
+            "sources": ";".join(_keys(part["source"])),
+        })
+    table = pd.DataFrame(rows).set_index("model_id")
+    for col in ["total_params_b", "active_params_b", "training_tokens_t", "gpu_count", "gpu_hours",
+                "published_flop", "published_min", "published_max", "stated_low", "stated_high"]:
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
+    return table
+
+
+def add_estimates(models: pd.DataFrame, peak_tflops: pd.Series) -> pd.DataFrame:
+    """Add both estimates, their bands and the utilisation each pair implies.
+
+    `peak_tflops` maps chip_id to peak dense BF16 TFLOPS. New columns:
+    params_flop (6ND), hardware_flop_low/central/high (at the assumed
+    utilisation range), util_params (utilisation implied by 6ND and the
+    GPU-hours), util_published (implied by the published estimate),
+    published_low/high (the stated interval if any, else the confidence band).
+    """
+    out = models.copy()
+    n = out["active_params_b"] * 1e9
+    d = out["training_tokens_t"] * 1e12
+    out["params_flop"] = FLOP_PER_PARAM_TOKEN * n * d
+    peak = out["chip_id"].map(peak_tflops).astype("float64")
+    out["peak_tflops"] = peak
+    capacity = out["gpu_hours"] * SECONDS_PER_HOUR * peak * TERA  # FLOP at 100% of peak
+    out["hardware_flop_low"] = capacity * UTILISATION_LOW
+    out["hardware_flop_central"] = capacity * UTILISATION_CENTRAL
+    out["hardware_flop_high"] = capacity * UTILISATION_HIGH
+    out["util_params"] = out["params_flop"] / capacity
+    out["util_published"] = out["published_flop"] / capacity
+    lows, highs = [], []
+    for _, row in out.iterrows():
+        if pd.notna(row["stated_low"]) and pd.notna(row["stated_high"]):
+            lo, hi = row["stated_low"], row["stated_high"]
+        elif pd.notna(row["published_flop"]) and row["published_confidence"] in CONFIDENCE_FACTOR:
+            lo, hi = confidence_band(row["published_flop"], row["published_confidence"])
+        else:
+            lo, hi = math.nan, math.nan
+        lows.append(lo)
+        highs.append(hi)
+    out["published_low"] = lows
+    out["published_high"] = highs
+    return out
+
+
+def capability(bench: pd.DataFrame, benchmark: str = ECI) -> pd.Series:
+    """Score per model_id on one independent benchmark (the highest if a model
+    has several rows, e.g. reasoning settings)."""
+    part = bench[(bench["benchmark"] == benchmark) & (bench["reporter_type"] == "independent")]
+    return part.groupby("model_id")["score"].max()
+
+
+def matched_pairs(models: pd.DataFrame, scores: pd.Series, gap: float = SIMILAR_ECI_GAP,
+                  a: str = "US", b: str = "CN") -> pd.DataFrame:
+    """Every pair of an `a` model and a `b` model whose scores differ by at most
+    `gap` points and which both have a published compute estimate with a band.
+
+    ratio = compute(a) / compute(b): how many times the `a` model's training
+    compute the `b` model needed for similar capability. ratio_low / ratio_high
+    combine the two bands at their extremes:
+    ``low = a_low / b_high``, ``high = a_high / b_low``.
+    """
+    m = models.join(scores.rename("score"), how="inner").dropna(subset=["published_flop", "published_low", "score"])
+    left, right = m[m["country"] == a], m[m["country"] == b]
+    rows = []
+    for ia, ra in left.iterrows():
+        for ib, rb in right.iterrows():
+            if abs(ra["score"] - rb["score"]) <= gap:
+                rows.append({
+                    f"{a.lower()}_model": ia, f"{b.lower()}_model": ib,
+                    f"{a.lower()}_score": ra["score"], f"{b.lower()}_score": rb["score"],
+                    "ratio": ra["published_flop"] / rb["published_flop"],
+                    "ratio_low": ra["published_low"] / rb["published_high"],
+                    "ratio_high": ra["published_high"] / rb["published_low"],
+                })
+    return pd.DataFrame(rows)
+
+
+def head_to_head(bench: pd.DataFrame, model: str, rivals: list[str], source: str) -> pd.DataFrame:
+    """Wide table benchmark/setting x model of the scores in one source, only
+    for settings where `model` and every rival have a score; adds `beats_all`,
+    `loses_all` and one `beats_<rival>` column per rival (ties count as neither)."""
+    part = bench[(bench["source"] == source) & bench["model_id"].isin([model, *rivals])]
+    wide = part.pivot_table(index=["benchmark", "setting"], columns="model_id", values="score", aggfunc="first")
+    wide = wide.dropna(subset=[model, *rivals])
+    for r in rivals:
+        wide[f"beats_{r}"] = wide[model] > wide[r]
+        wide[f"loses_{r}"] = wide[model] < wide[r]
+    wide["beats_all"] = wide[[f"beats_{r}" for r in rivals]].all(axis=1)
+    wide["loses_all"] = wide[[f"loses_{r}" for r in rivals]].all(axis=1)
+    return wide
+
+
+def sources_of(frame: pd.DataFrame, column: str = "source") -> list[str]:
+    """Bibliography keys in a ';'-joined column."""
+    return _keys(frame[column])
