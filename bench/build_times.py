@@ -34,7 +34,8 @@ def build(root: Path) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    executed = len(re.findall(r"Executing notebook", result.stdout + result.stderr))
+    log = result.stdout + result.stderr
+    executed = len(re.findall(r"\[book\] \S+: executed in|\.md: Executing notebook", log))
     return elapsed, executed
 
 

@@ -84,6 +84,21 @@ def page_inputs() -> dict[str, set[str]]:
     return pages
 
 
+SITE_INPUTS = BUILD / "site-inputs.sha256"
+SITE_INPUT_GLOBS = ["chapters/**/*.md", "data/**/*", "omcc/**/*.py", "_static/**/*", "_config.yml", "_toc.yml",
+                    "references.bib", "CITATION.cff", "requirements.txt"]
+
+
+def site_fingerprint(root: Path = ROOT, with_pdf: bool = False) -> str:
+    """One hash of every file that can change the published site."""
+    h = hashlib.sha256(b"pdf" if with_pdf else b"html")
+    for pattern in SITE_INPUT_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def plan_reexecution(before: dict | None, now: dict) -> tuple[bool, list[str]]:
     """Decide what must run again: (everything?, pages to re-execute).
 
@@ -323,6 +338,10 @@ def publish(staged_site: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with_pdf = "--pdf" in argv
+    inputs_now = site_fingerprint(with_pdf=with_pdf)
+    if SITE.exists() and SITE_INPUTS.exists() and SITE_INPUTS.read_text().strip() == inputs_now:
+        log("nothing changed since the last build: the site in _build/html is up to date")
+        return 0
     log("validating data/datapackage.json and every table")
     problems = validate_package()
     if problems:
@@ -340,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     elif pages:
         log(f"data changed: re-executing {', '.join(pages)}")
         forget_pages(pages)
+    from omcc.preexecute import execute_pending
+
+    execute_pending(CACHE, log=log)
     status = run_jupyter_book(full)
     staged_site = STAGING / "_build" / "html"
     if status != 0 or not (staged_site / "index.html").exists():
@@ -354,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         log("the previous site in _build/html is untouched")
         return 1
     publish(staged_site)
+    SITE_INPUTS.write_text(inputs_now + "\n")
     log(f"site published to {SITE.relative_to(ROOT)}")
     return 0
 

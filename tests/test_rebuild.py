@@ -24,7 +24,9 @@ def _build(root: Path, **env) -> str:
 
 
 def _executed_pages(log: str) -> set[str]:
-    return set(re.findall(r"chapters/(\w+)\.md: Executing notebook", log))
+    """Pages executed by the build, in parallel pre-execution or by Sphinx itself."""
+    found = re.findall(r"\[book\] chapters/(\w+): executed in|chapters/(\w+)\.md: Executing notebook", log)
+    return {a or b for a, b in found}
 
 
 def _pages_reading(root: Path) -> dict[str, set[str]]:
