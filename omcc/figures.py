@@ -120,11 +120,19 @@ def finish(fig, sources: Iterable[str], note: str = "", top: float = 0.89, botto
 
 
 def caption_sources(keys: Iterable[str]) -> str:
-    """MyST source line for a caption, with live citations."""
+    """MyST source line for a caption, with live citations; sources that share
+    an author-year label appear once, with their count."""
     keys = sorted(set(keys))
     if not keys:
         raise ValueError("a figure needs at least one source key")
-    cites = "; ".join(f"{{cite:t}}`{k}`" for k in keys)
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(short_cite(key), []).append(key)
+    # the first entry links the label; the data download lists every key
+    cites = "; ".join(
+        f"{{cite:t}}`{group[0]}`" + (f" ({len(group)} documents)" if len(group) > 1 else "")
+        for _, group in sorted(groups.items())
+    )
     return f"Source: {cites}. Analysis: {BOOK}."
 
 
