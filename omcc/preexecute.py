@@ -61,11 +61,18 @@ def _execute(path_str: str, timeout: int) -> tuple[str, str | None, float, str |
     from jupyter_cache.executors.utils import single_nb_execution
 
     path = Path(path_str)
-    nb = read_notebook(path)
-    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True)
-    if result.err:
-        return path_str, None, result.time, result.exc_string or str(result.err)
-    return path_str, nbformat.writes(result.nb), result.time, None
+    problem = None
+    for _attempt in range(2):  # a kernel can die at start-up when two start at once: try again
+        nb = read_notebook(path)
+        try:
+            result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True)
+        except Exception as exc:  # noqa: BLE001 - any failure here falls back to Sphinx's own run
+            problem = f"{type(exc).__name__}: {exc}"
+            continue
+        if result.err:
+            return path_str, None, result.time, result.exc_string or str(result.err)
+        return path_str, nbformat.writes(result.nb), result.time, None
+    return path_str, None, 0.0, problem
 
 
 def execute_pending(cache_path: Path, timeout: int = 300, workers: int | None = None, log=print) -> list[str]:
@@ -87,7 +94,11 @@ def execute_pending(cache_path: Path, timeout: int = 300, workers: int | None = 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_execute, str(p), timeout) for p in todo]
         for future in futures:
-            path_str, nb_json, seconds, error = future.result()
+            try:
+                path_str, nb_json, seconds, error = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker: Sphinx runs the page instead
+                log(f"a pre-execution worker failed ({type(exc).__name__}); Sphinx will run its page")
+                continue
             page = Path(path_str).relative_to(ROOT).with_suffix("").as_posix()
             if error:
                 log(f"{page}: failed in pre-execution; Sphinx will run it again and report the error")
