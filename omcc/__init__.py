@@ -7,5 +7,8 @@ chapters use (`chips`, ...).
 """
 
 from omcc.datapackage import DataValidationError, load, resource_names
+from omcc.tables import register as _register_table_display
+
+_register_table_display()  # tables print as tables in the PDF edition too
 
 __all__ = ["DataValidationError", "load", "resource_names"]

@@ -31,3 +31,13 @@ def test_missing_values_are_refused():
 def test_unknown_style_is_refused():
     with pytest.raises(ValueError):
         format_value(1.0, style="roman")
+
+
+def test_styler_becomes_a_markdown_table_for_the_pdf():
+    import pandas as pd
+
+    from omcc.tables import styler_markdown
+
+    frame = pd.DataFrame({"Chip": ["<b>H20</b>", "B200"], "TPP": [2368.0, 36000.0]})
+    md = styler_markdown(frame.style.hide(axis="index").format({"TPP": "{:,.0f}"}))
+    assert md.splitlines() == ["| Chip | TPP |", "|---|---|", "| H20 | 2,368 |", "| B200 | 36,000 |"]
