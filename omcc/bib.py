@@ -53,3 +53,21 @@ def short_cite(key: str, path: Path = BIB) -> str:
         last = str(last).replace("{", "").replace("}", "")
     year = e.fields.get("year", "n.d.")
     return f"{last} ({year})"
+
+
+def source_keys(rows) -> list[str]:
+    """Sorted bibliography keys behind some data rows.
+
+    `rows` is a DataFrame with a `source` column, a Series of source cells, an
+    iterable of cells, or one cell; a cell may join several keys with ';'.
+    """
+    if hasattr(rows, "columns"):
+        rows = rows["source"]
+    if isinstance(rows, str):
+        rows = [rows]
+    keys = set()
+    for cell in rows:
+        if cell is None or (isinstance(cell, float) and cell != cell) or str(cell) == "<NA>":
+            continue
+        keys.update(k.strip() for k in str(cell).split(";") if k.strip())
+    return sorted(keys)

@@ -28,6 +28,8 @@ import math
 
 import pandas as pd
 
+from omcc.bib import source_keys
+
 FLOP_PER_PARAM_TOKEN = 6.0
 SECONDS_PER_HOUR = 3600.0
 TERA = 1e12
@@ -99,12 +101,7 @@ def confidence_band(flop: float, confidence: str) -> tuple[float, float]:
 # --- tables ------------------------------------------------------------------
 
 
-def _keys(cells) -> list[str]:
-    keys = set()
-    for cell in cells:
-        if isinstance(cell, str) and cell:
-            keys.update(k.strip() for k in cell.split(";"))
-    return sorted(keys)
+_keys = source_keys
 
 
 def _first(series: pd.Series):

@@ -12,11 +12,7 @@ from omcc import efficiency as ef
 from omcc import investment as inv
 
 
-def _keys(cells) -> list[str]:
-    out = set()
-    for cell in cells:
-        out.update(k.strip() for k in str(cell).split(";") if k.strip())
-    return sorted(out)
+from omcc.bib import source_keys as _keys
 
 
 def adoption_c1() -> dict:

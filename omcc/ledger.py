@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from omcc.bib import source_keys
 from omcc.paths import CHAPTERS
 
 # Verdict -> what it means. Order: from best-supported to least.
@@ -62,4 +63,5 @@ def badge(verdict: str) -> str:
 
 
 def keys(cell) -> list[str]:
-    return [k.strip() for k in str(cell).split(";") if k.strip() and str(cell) != "<NA>"]
+    """Bib keys in one source cell."""
+    return source_keys(cell)

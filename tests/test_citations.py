@@ -47,3 +47,14 @@ def test_every_bib_entry_has_url_or_doi_and_year():
 
 def test_short_cite_names_organisation_and_year():
     assert short_cite("vneconomy2025startups") == "VnEconomy (2025)"
+
+
+def test_source_keys_splits_joins_and_skips_missing():
+    import pandas as pd
+
+    from omcc.bib import source_keys
+
+    frame = pd.DataFrame({"source": ["b2020x;a2019y", "a2019y", None]})
+    assert source_keys(frame) == ["a2019y", "b2020x"]
+    assert source_keys("c2021z; a2019y") == ["a2019y", "c2021z"]
+    assert source_keys(pd.Series(["<NA>"])) == []
