@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 import time
 import zipfile
@@ -131,7 +130,3 @@ def write_data_zip(target: Path, epoch: int, root: Path = ROOT) -> Path:
 def descriptor_summary(root: Path = ROOT) -> dict:
     d = read_descriptor(root)
     return {"tables": len(d["resources"]), "rows": sum(len(load(r["name"])) for r in d["resources"])}
-
-
-def dumps_sorted(obj) -> str:
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)

@@ -1,14 +1,11 @@
 """The data package is valid, and broken copies fail with file, line and column."""
 
 import csv
-import json
-import re
 
 import pytest
 
 from omcc import chips
 from omcc.datapackage import DataValidationError, load, read_descriptor, resource_names, validate_package
-from omcc.paths import ROOT
 
 
 def test_real_data_package_is_valid():

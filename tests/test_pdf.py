@@ -3,7 +3,6 @@
 import re
 import subprocess
 
-import pytest
 
 from omcc.build import PDF_NAME
 
