@@ -10,11 +10,11 @@ STAMP := $(VENV)/.installed
 .PHONY: book pdf test clean venv system-deps
 
 book: $(STAMP)
-	$(PY) -m omcc.build
+	$(PY) -m omcc.book.build
 
 # The PDF edition needs XeLaTeX and CJK fonts (Debian: see README, "PDF edition").
 pdf: $(STAMP)
-	$(PY) -m omcc.build --pdf
+	$(PY) -m omcc.book.build
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -30,7 +30,7 @@ from tests.conftest import copy_repo  # noqa: E402
 def build(root: Path) -> tuple[float, int]:
     env = dict(os.environ, PYTHONPATH=str(root))
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "omcc.build"], cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "omcc.book.build"], cwd=root, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

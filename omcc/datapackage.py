@@ -1,16 +1,28 @@
 """Load and validate the tables of the Frictionless data package in `data/`.
 
-`load("accelerators")` reads one table, checks every cell against the schema in
-`data/datapackage.json` and returns a typed DataFrame. Any broken rule raises
-`DataValidationError`, whose message names the file, the CSV line, the column,
-the value and the rule, so an analyst who edits a table can fix it at once.
+`load("accelerators")` reads one table, checks it and returns a typed DataFrame.
+Any broken rule raises `DataValidationError`, whose message names the file, the
+CSV line, the column, the value and the rule, so an analyst who edits a table can
+fix it at once.
 
-Only the part of the Table Schema spec that the book uses is implemented: types
-string, number, integer, boolean, date, year; constraints required, unique,
-minimum, maximum, enum, pattern, minLength, maxLength; primaryKey; foreignKeys.
-Two rules are the book's own: every table carries the provenance columns
-`source`, `locator` and `accessed`, and every `source` names keys of
-`references.bib` (several keys may be joined with ";").
+The standard part of the checks (types, constraints, primary and foreign keys,
+header and row shape, the descriptor itself) is done by `frictionless`, the
+reference implementation of the Data Package standard. On top of it sit the
+book's own rules:
+
+- the file is plain UTF-8 CSV (no byte-order mark), no cell is longer than
+  `MAX_CELL` characters, no cell has stray spaces, and the table has data rows;
+- every table carries the provenance columns `source`, `locator` and `accessed`,
+  filled on every row; every `source` names keys of `references.bib`, and no
+  `accessed` date lies in the future;
+- every numeric field has a plausible range: `minimum` and `maximum` in its
+  constraints, or, in a long table where one column holds values of several
+  kinds, a range per kind in the resource's `x-omcc-checks.bounds`;
+- where several sources give the same quantity (`x-omcc-checks.crossCheck`),
+  the preferred value may not be more than `maxRatio` times off any other.
+
+A unit slip (148,000 TFLOPS for 148) therefore stops the build with the file,
+line, column, value and the bound it broke.
 """
 
 from __future__ import annotations
@@ -18,23 +30,25 @@ from __future__ import annotations
 import csv
 import json
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from omcc import inputs
 from omcc.bib import bib_keys
 from omcc.paths import ROOT
 
 PROVENANCE = ("source", "locator", "accessed")
-TRUE_VALUES = {"true", "True", "TRUE", "1"}
-FALSE_VALUES = {"false", "False", "FALSE", "0"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+MAX_CELL = 10_000  # characters: a cell longer than this is a paste gone wrong
 MAX_PROBLEMS_SHOWN = 20
+CHECKS_KEY = "x-omcc-checks"
+CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                   "enum", "pattern", "minLength", "maxLength"}
+NUMERIC = ("number", "integer", "year")
+csv.field_size_limit(1 << 30)  # long cells are reported by our own rule, not by a csv crash
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,12 @@ class Problem:
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        value = "" if self.value is None else f": value {self.value!r}"
+        value = "" if self.value is None else f": value {_short(self.value)!r}"
         return f"{where}{value}: {self.rule}"
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 class DataValidationError(ValueError):
@@ -69,10 +87,29 @@ class DataValidationError(ValueError):
         super().__init__("data validation failed:\n  " + "\n  ".join(shown))
 
 
+# --- the descriptor -------------------------------------------------------------
+
+DESCRIPTOR = "data/datapackage.json"
+
+
 def read_descriptor(root: Path = ROOT) -> dict:
-    path = Path(root) / "data" / "datapackage.json"
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
+    """The parsed datapackage.json; a syntax error raises DataValidationError
+    naming the line and column."""
+    path = Path(root) / DESCRIPTOR
+    text = path.read_bytes()
+    return _parse_descriptor(text)
+
+
+@lru_cache(maxsize=8)
+def _parse_descriptor(text: bytes) -> dict:
+    try:
+        return json.loads(text.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = text[: exc.start].count(b"\n") + 1
+        raise DataValidationError([Problem(DESCRIPTOR, line, None, None, "is not valid UTF-8; save it as UTF-8")]) from None
+    except json.JSONDecodeError as exc:
+        raise DataValidationError([Problem(DESCRIPTOR, exc.lineno, None, None,
+                                           f"is not valid JSON ({exc.msg}, column {exc.colno})")]) from None
 
 
 def resource_names(root: Path = ROOT) -> list[str]:
@@ -87,279 +124,409 @@ def resource(name: str, root: Path = ROOT) -> dict:
     raise KeyError(f"no table named {name!r} in data/datapackage.json; tables: {resource_names(root)}")
 
 
-# --- cell parsing -----------------------------------------------------------
+def descriptor_problems(root: Path = ROOT) -> list[Problem]:
+    """Problems with datapackage.json itself: the standard's (from frictionless)
+    and the book's (every table described, documented and bounded)."""
+    try:
+        descriptor = read_descriptor(root)
+    except DataValidationError as exc:
+        return exc.problems
+    problems = [Problem(DESCRIPTOR, None, None, None, msg) for msg in _standard_descriptor_errors(root)]
+    for res in descriptor.get("resources", []):
+        where = f"data/{res.get('path', '?')}"
+        for key in ("name", "path", "schema", "licenses", "sources", "description"):
+            if key not in res:
+                problems.append(Problem(DESCRIPTOR, None, None, None, f"the entry for {where} lacks '{key}'"))
+        fields = res.get("schema", {}).get("fields", [])
+        names = [f.get("name") for f in fields]
+        for col in PROVENANCE:
+            if col not in names:
+                problems.append(Problem(where, None, col, None, "schema lacks a provenance column every table must have"))
+        for field in fields:
+            problems += _field_problems(res, field, where)
+        problems += _checks_problems(res, names, where)
+    return problems
 
 
-def _parse(raw: str, field: dict):
-    """Convert one non-empty cell to its Python value, or raise ValueError(rule)."""
-    kind = field.get("type", "string")
-    if kind == "string":
-        return raw
-    if kind == "number":
-        if not _NUMBER.match(raw):
-            raise ValueError("is not a number (type number: plain digits, '.' as decimal mark, no units or separators)")
-        value = float(raw)
-        if not math.isfinite(value):
-            raise ValueError("is not a finite number")
-        return value
-    if kind == "integer":
-        if not _INTEGER.match(raw):
-            raise ValueError("is not an integer (type integer)")
-        return int(raw)
-    if kind == "boolean":
-        if raw in TRUE_VALUES:
-            return True
-        if raw in FALSE_VALUES:
-            return False
-        raise ValueError("is not a boolean (type boolean: true or false)")
-    if kind == "date":
-        if not _ISO_DATE.match(raw):
-            raise ValueError("is not an ISO date (type date: YYYY-MM-DD)")
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError("is not a valid calendar date (type date: YYYY-MM-DD)") from None
-    if kind == "year":
-        if not re.match(r"^\d{4}$", raw):
-            raise ValueError("is not a year (type year: YYYY)")
-        return int(raw)
-    raise ValueError(f"has unsupported schema type {kind!r}")
+def _standard_descriptor_errors(root: Path) -> list[str]:
+    from frictionless import FrictionlessException
+
+    try:
+        _package(str(Path(root) / "data"), (Path(root) / DESCRIPTOR).read_bytes())
+    except FrictionlessException as exc:
+        reasons = [r.message for r in exc.reasons] or [exc.error.message]
+        return [f"does not follow the Data Package standard: {r}" for r in reasons]
+    return []
 
 
-def _check_constraints(value, raw: str, field: dict) -> list[str]:
-    """Rules broken by one parsed, non-empty value."""
-    c = field.get("constraints", {})
-    broken = []
-    if "minimum" in c and value < _bound(c["minimum"], field):
-        broken.append(f"is below the minimum {c['minimum']}")
-    if "maximum" in c and value > _bound(c["maximum"], field):
-        broken.append(f"is above the maximum {c['maximum']}")
-    if "enum" in c and raw not in [str(e) for e in c["enum"]]:
-        broken.append(f"is not one of the allowed values {c['enum']}")
-    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
-        broken.append(f"does not match the pattern {c['pattern']!r}")
-    if "minLength" in c and len(raw) < c["minLength"]:
-        broken.append(f"is shorter than {c['minLength']} characters")
-    if "maxLength" in c and len(raw) > c["maxLength"]:
-        broken.append(f"is longer than {c['maxLength']} characters")
-    return broken
+def _field_problems(res: dict, field: dict, where: str) -> list[Problem]:
+    name, kind = field.get("name"), field.get("type", "string")
+    out = []
+    constraints = field.get("constraints", {})
+    unknown = sorted(set(constraints) - CONSTRAINT_KEYS)
+    if unknown:
+        out.append(Problem(DESCRIPTOR, None, name, None,
+                           f"unknown constraint {', '.join(map(repr, unknown))} in table '{res.get('name')}' "
+                           f"(known: {', '.join(sorted(CONSTRAINT_KEYS))})"))
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        if key in constraints and kind in NUMERIC and not _is_number(constraints[key]):
+            out.append(Problem(DESCRIPTOR, None, name, None,
+                               f"constraint '{key}' of a {kind} field must be a number, not {constraints[key]!r} "
+                               f"(table '{res.get('name')}')"))
+    if kind in NUMERIC:
+        if not (field.get("unit") or field.get("description")):
+            out.append(Problem(where, None, name, None, "numeric field has neither a unit nor a description"))
+        bounded = "minimum" in constraints and "maximum" in constraints
+        by_kind = any(b.get("field") == name for b in res.get(CHECKS_KEY, {}).get("bounds", []))
+        if not (bounded or by_kind):
+            out.append(Problem(DESCRIPTOR, None, name, None,
+                               f"numeric field of table '{res.get('name')}' has no plausible range: give it "
+                               "'minimum' and 'maximum' constraints (or ranges in x-omcc-checks.bounds)"))
+    return out
 
 
-def _bound(bound, field):
-    if field.get("type") == "date":
-        return date.fromisoformat(bound)
-    return bound
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-# --- table validation -------------------------------------------------------
+def _checks_problems(res: dict, names: list[str], where: str) -> list[Problem]:
+    checks = res.get(CHECKS_KEY, {})
+    out = []
+    for spec in checks.get("bounds", []):
+        for key in ("field", "by"):
+            if spec.get(key) not in names:
+                out.append(Problem(DESCRIPTOR, None, spec.get(key), None,
+                                   f"x-omcc-checks.bounds of table '{res.get('name')}' names a column that is not in its schema"))
+        for kind, rng in spec.get("ranges", {}).items():
+            if not (isinstance(rng, list) and len(rng) == 2 and all(map(_is_number, rng)) and rng[0] <= rng[1]):
+                out.append(Problem(DESCRIPTOR, None, spec.get("field"), None,
+                                   f"range for {kind!r} in table '{res.get('name')}' must be [low, high] numbers"))
+    for spec in checks.get("crossCheck", []):
+        cols = list(spec.get("group", [])) + [spec.get("field"), spec.get("preferred")]
+        if any(c not in names for c in cols) or not _is_number(spec.get("maxRatio")):
+            out.append(Problem(DESCRIPTOR, None, None, None,
+                               f"x-omcc-checks.crossCheck of table '{res.get('name')}' needs group, field, preferred "
+                               "(columns of the table) and a numeric maxRatio"))
+    return out
 
 
-def _read_rows(path: Path):
-    """Yield (line number, row) for each data row; the header is returned first."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        previous_end = 0
+@lru_cache(maxsize=8)
+def _package(basepath: str, descriptor_bytes: bytes):
+    """The frictionless Package for a descriptor (built once per descriptor text)."""
+    from frictionless import Package
+
+    descriptor = json.loads(descriptor_bytes.decode("utf-8"))
+    for res in descriptor.get("resources", []):
+        res.pop(CHECKS_KEY, None)  # the book's own rules; frictionless need not see them
+    return Package(descriptor, basepath=basepath)
+
+
+# --- one table --------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]  # physical line on which each data row starts
+
+    def cell(self, i: int, column: str) -> str:
+        """The text of column `column` in the i-th non-blank data row."""
+        filled = [row for row in self.rows if any(c.strip() for c in row)]
+        j = self.header.index(column)
+        return filled[i][j] if j < len(filled[i]) else ""
+
+
+def _read_raw(path: Path, rel: str, problems: list[Problem]) -> tuple[_Raw | None, bytes]:
+    """Read the CSV ourselves first: encoding, BOM, cell length and stray
+    spaces get a clear message here, and each row gets its real line number."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(rel, 1, None, None,
+                                "file starts with a byte-order mark (Excel's 'CSV UTF-8' writes one): "
+                                "save it as CSV in UTF-8 without BOM"))
+        return None, data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, line, None, None,
+                                f"is not valid UTF-8 (byte 0x{data[exc.start]:02x}; perhaps saved as Latin-1 or "
+                                "Windows-1252): save the file as CSV in UTF-8"))
+        return None, data
+    reader = csv.reader(text.splitlines(keepends=True))
+    rows, lines, previous_end = [], [], 0
+    try:
         for row in reader:
-            start = previous_end + 1
+            rows.append(row)
+            lines.append(previous_end + 1)
             previous_end = reader.line_num
-            yield start, row
+    except csv.Error as exc:
+        problems.append(Problem(rel, previous_end + 1, None, None, f"is not valid CSV ({exc})"))
+        return None, data
+    if not rows:
+        problems.append(Problem(rel, 1, None, None, "file is empty (no header line)"))
+        return None, data
+    header = rows[0]
+    seen = {}
+    for col in header:
+        if col in seen:
+            problems.append(Problem(rel, 1, col, None, "column name appears twice in the header: rename or delete one"))
+        seen[col] = True
+    raw = _Raw(header, rows[1:], lines[1:])
+    for row, line in zip(raw.rows, raw.lines):
+        for i, cell in enumerate(row):
+            col = header[i] if i < len(header) else f"#{i + 1}"
+            if len(cell) > MAX_CELL:
+                problems.append(Problem(rel, line, col, cell,
+                                        f"cell is {len(cell):,} characters long, above the limit of {MAX_CELL:,}: "
+                                        "shorten it (long text belongs in the notes)"))
+            elif cell != cell.strip():
+                problems.append(Problem(rel, line, col, cell, "has leading or trailing spaces"))
+    if not any(any(c.strip() for c in row) for row in raw.rows):
+        problems.append(Problem(rel, 1, None, None, "table has a header but no data rows"))
+    return raw, data
 
 
-def validate_table(name: str, root: Path = ROOT, _seen: frozenset = frozenset()) -> tuple[pd.DataFrame, list[Problem]]:
+_FRICTIONLESS_RULES = {
+    "type-error": lambda e, f: _TYPE_HINT.get(f.get("type"), f"is not a valid {f.get('type', 'value')}"),
+    "constraint-error": lambda e, f: _constraint_rule(e.note, f),
+    "missing-cell": lambda e, f: "the row has fewer cells than the header",
+    "extra-cell": lambda e, f: "the row has more cells than the header",
+    "blank-row": lambda e, f: "the line is empty: delete it",
+    "unique-error": lambda e, f: "duplicates a value on an earlier line (must be unique)",
+    "primary-key": lambda e, f: "duplicates the primary key of an earlier line (must be unique)",
+    "foreign-key": lambda e, f: "has no match in the table it refers to (" + e.note + ")",
+    "missing-label": lambda e, f: "column required by the schema is missing from the header",
+    "extra-label": lambda e, f: "column is not described in datapackage.json",
+    "duplicate-label": lambda e, f: "column name appears twice in the header: rename or delete one",
+    "incorrect-label": lambda e, f: "column is not in the place or under the name the schema gives",
+    "blank-label": lambda e, f: "a column has no name in the header",
+}
+_TYPE_HINT = {
+    "number": "is not a number (type number: plain digits, '.' as decimal mark, no units or thousands separators)",
+    "integer": "is not an integer (type integer: a whole number, no separators)",
+    "date": "is not a valid date (type date: YYYY-MM-DD, a real calendar date)",
+    "boolean": "is not a boolean (type boolean: true or false)",
+    "year": "is not a year (type year: YYYY)",
+}
+
+
+def _constraint_rule(note: str, field: dict) -> str:
+    c = field.get("constraints", {})
+    for key, words in (("required", "is empty but the column is required"),
+                       ("enum", f"is not one of the allowed values {c.get('enum')}"),
+                       ("minimum", f"is below the minimum {c.get('minimum')}"),
+                       ("maximum", f"is above the maximum {c.get('maximum')}"),
+                       ("pattern", f"does not match the pattern {c.get('pattern')!r}"),
+                       ("minLength", f"is shorter than {c.get('minLength')} characters"),
+                       ("maxLength", f"is longer than {c.get('maxLength')} characters"),
+                       ("unique", "duplicates a value on an earlier line (must be unique)")):
+        if f'"{key}"' in note:
+            return words
+    return note
+
+
+def validate_table(name: str, root: Path = ROOT) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and check one table; return the typed frame and every problem found."""
     root = Path(root)
     res = resource(name, root)
     rel = f"data/{res['path']}"
     path = root / "data" / res["path"]
-    problems: list[Problem] = []
-    if not path.exists():
-        return pd.DataFrame(), [Problem(rel, None, None, None, "file listed in datapackage.json does not exist")]
     fields = res["schema"]["fields"]
     names = [f["name"] for f in fields]
-    missing_values = set(res["schema"].get("missingValues", [""]))
-
+    if not path.exists():
+        return pd.DataFrame(columns=names), [Problem(rel, None, None, None, "file listed in datapackage.json does not exist")]
+    problems: list[Problem] = []
+    raw, data = _read_raw(path, rel, problems)
+    if raw is None or problems:
+        return pd.DataFrame(columns=names), problems
     for col in PROVENANCE:
         if col not in names:
             problems.append(Problem(rel, None, col, None, "schema lacks a provenance column every table must have"))
-
-    rows = _read_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        return pd.DataFrame(columns=names), [Problem(rel, 1, None, None, "file is empty (no header line)")]
     for col in names:
-        if col not in header:
+        if col not in raw.header:
             problems.append(Problem(rel, 1, col, None, "column required by the schema is missing from the header"))
-    for col in header:
+    for col in raw.header:
         if col not in names:
-            problems.append(Problem(rel, 1, col, None, "column is not described in datapackage.json"))
-    if problems:
+            problems.append(Problem(rel, 1, col or "(no name)", None, "column is not described in datapackage.json"))
+    if not problems and raw.header != names:
+        problems.append(Problem(rel, 1, None, None, "columns are not in the order datapackage.json lists them; "
+                                f"restore the order: {', '.join(names)}"))
+    if problems:  # header problems: the cells cannot be read reliably
         return pd.DataFrame(columns=names), problems
-
-    index = {col: header.index(col) for col in names}
-    known_keys = bib_keys(root / "references.bib")
-    records, lines = [], []
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue  # blank line
-        if len(row) != len(header):
-            problems.append(
-                Problem(rel, line, None, None, f"row has {len(row)} cells but the header has {len(header)}")
-            )
-            continue
-        record = {}
-        for field in fields:
-            col = field["name"]
-            raw = row[index[col]]
-            if raw in missing_values or raw.strip() == "":
-                if field.get("constraints", {}).get("required") or col in PROVENANCE:
-                    problems.append(Problem(rel, line, col, raw, "is empty but the column is required"))
-                record[col] = None
-                continue
-            if raw != raw.strip():
-                problems.append(Problem(rel, line, col, raw, "has leading or trailing spaces"))
-                raw = raw.strip()
-            try:
-                value = _parse(raw, field)
-            except ValueError as exc:
-                problems.append(Problem(rel, line, col, raw, str(exc)))
-                record[col] = None
-                continue
-            for rule in _check_constraints(value, raw, field):
-                problems.append(Problem(rel, line, col, raw, rule))
-            if col == "source":
-                for key in (k.strip() for k in raw.split(";")):
-                    if key not in known_keys:
-                        problems.append(Problem(rel, line, col, key, "is not a key in references.bib"))
-            record[col] = value
-        records.append(record)
-        lines.append(line)
-
-    _check_unique(res, fields, records, lines, rel, problems)
-    _check_foreign_keys(res, records, lines, rel, root, problems, _seen | {name})
-    return _typed_frame(records, fields), problems
+    problems += _standard_problems(name, root, raw, rel, fields)
+    if any(p.line == 1 for p in problems):
+        return pd.DataFrame(columns=names), problems
+    frame = _typed_frame(raw, fields)
+    problems += _book_problems(res, frame, raw, rel, root)
+    return frame, problems
 
 
-def _check_unique(res, fields, records, lines, rel, problems):
-    groups = [[f["name"]] for f in fields if f.get("constraints", {}).get("unique")]
-    pk = res["schema"].get("primaryKey")
-    if pk:
-        groups.append([pk] if isinstance(pk, str) else list(pk))
-    for cols in groups:
-        first_line = {}
-        for record, line in zip(records, lines):
-            key = tuple(record.get(c) for c in cols)
-            if any(k is None for k in key):
-                continue
-            if key in first_line:
-                label = cols[0] if len(cols) == 1 else "+".join(cols)
-                shown = key[0] if len(key) == 1 else key
-                problems.append(
-                    Problem(rel, line, label, str(shown), f"duplicates the value on line {first_line[key]} (must be unique)")
-                )
-            else:
-                first_line[key] = line
+def _standard_problems(name, root, raw: _Raw, rel, fields) -> list[Problem]:
+    """Everything the Table Schema standard checks, by frictionless."""
+    from frictionless import FrictionlessException
+
+    try:
+        package = _package(str(root / "data"), (root / DESCRIPTOR).read_bytes())
+        report = package.get_resource(name).validate(limit_errors=1000)
+    except FrictionlessException as exc:
+        return [Problem(rel, None, None, None, f"could not be checked: {exc.error.message}")]
+    by_name = {f["name"]: f for f in fields}
+    out = []
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            line = 1 if error.type.endswith("-label") else (raw.lines[row - 2] if row and 2 <= row <= len(raw.lines) + 1 else row)
+            column = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+            field = by_name.get(column, {})
+            cell = getattr(error, "cell", None)
+            rule = _FRICTIONLESS_RULES.get(error.type, lambda e, f: f"{e.title}: {e.note}")(error, field)
+            if error.type in ("foreign-key", "primary-key"):
+                column = column or "+".join(error.note.split('"')[1:2]) or None
+                cell = _cells_of(raw, row, error) or cell
+            out.append(Problem(rel, line, column, cell if cell not in (None, "") or error.type == "constraint-error" else None, rule))
+    return out
 
 
-def _check_foreign_keys(res, records, lines, rel, root, problems, seen):
-    for fk in res["schema"].get("foreignKeys", []):
-        cols = [fk["fields"]] if isinstance(fk["fields"], str) else list(fk["fields"])
-        ref = fk["reference"]
-        ref_cols = [ref["fields"]] if isinstance(ref["fields"], str) else list(ref["fields"])
-        if ref["resource"] in seen:
-            continue
-        other, _ = validate_table(ref["resource"], root, seen)
-        allowed = set(map(tuple, other[ref_cols].astype(object).itertuples(index=False, name=None)))
-        for record, line in zip(records, lines):
-            key = tuple(record.get(c) for c in cols)
-            if any(k is None for k in key):
-                continue
-            if key not in allowed:
-                problems.append(
-                    Problem(
-                        rel, line, "+".join(cols), str(key[0] if len(key) == 1 else key),
-                        f"has no match in table '{ref['resource']}' ({', '.join(ref_cols)})",
-                    )
-                )
+def _cells_of(raw: _Raw, row: int | None, error) -> str | None:
+    """The key values a key error is about, from frictionless' note."""
+    import re
+
+    found = re.search(r'values? "([^"]*)"', error.note)
+    return found.group(1) if found else None
 
 
-def _typed_frame(records: list[dict], fields: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=[f["name"] for f in fields])
+def _typed_frame(raw: _Raw, fields: list[dict]) -> pd.DataFrame:
+    """Rows as a DataFrame with the schema's types (cells already checked)."""
+    index = {col: i for i, col in enumerate(raw.header)}
+    columns = {}
     for f in fields:
-        col, kind = f["name"], f.get("type", "string")
+        i = index.get(f["name"])
+        cells = [(row[i] if i is not None and i < len(row) else "") for row in raw.rows if any(c.strip() for c in row)]
+        cells = [None if c.strip() == "" else c.strip() for c in cells]
+        kind = f.get("type", "string")
+        series = pd.Series(cells, dtype="object")
         if kind == "number":
-            frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+            series = pd.to_numeric(series, errors="coerce").astype("float64")
         elif kind in ("integer", "year"):
-            frame[col] = frame[col].astype("Int64")
+            series = pd.to_numeric(series, errors="coerce").astype("Int64")
         elif kind == "boolean":
-            frame[col] = frame[col].astype("boolean")
+            series = series.map(lambda c: None if c is None else c in ("true", "True", "TRUE", "1")).astype("boolean")
         elif kind == "date":
-            frame[col] = pd.to_datetime(frame[col])
+            series = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
         else:
-            frame[col] = frame[col].astype("string")
-    return frame
+            series = series.astype("string")
+        columns[f["name"]] = series
+    return pd.DataFrame(columns)
 
 
-# --- public entry points ----------------------------------------------------
+def _book_problems(res: dict, frame: pd.DataFrame, raw: _Raw, rel: str, root: Path) -> list[Problem]:
+    """The book's own rules: provenance, bibliography keys, dates, ranges, cross-checks."""
+    lines = [line for row, line in zip(raw.rows, raw.lines) if any(c.strip() for c in row)]
+    out = []
+    known = bib_keys(root / "references.bib")
+    required = {f["name"] for f in res["schema"]["fields"] if f.get("constraints", {}).get("required")}
+    today = pd.Timestamp(date.today())
+    for i, line in enumerate(lines):
+        for col in PROVENANCE:
+            if col in frame and col not in required and pd.isna(frame.at[i, col]):
+                out.append(Problem(rel, line, col, "", "is empty but every row must say its source, locator and access date"))
+        if "source" in frame and not pd.isna(frame.at[i, "source"]):
+            for key in (k.strip() for k in str(frame.at[i, "source"]).split(";")):
+                if key not in known:
+                    out.append(Problem(rel, line, "source", key, "is not a key in references.bib"))
+        if "accessed" in frame and not pd.isna(frame.at[i, "accessed"]) and frame.at[i, "accessed"] > today:
+            out.append(Problem(rel, line, "accessed", str(frame.at[i, "accessed"].date()),
+                               "is in the future: give the date the source was read"))
+    checks = res.get(CHECKS_KEY, {})
+    for spec in checks.get("bounds", []):
+        field, by, ranges = spec["field"], spec["by"], spec.get("ranges", {})
+        for i, line in enumerate(lines):
+            value, kind = frame.at[i, field], frame.at[i, by]
+            if pd.isna(value):
+                continue
+            kind = str(kind)
+            if kind not in ranges:
+                out.append(Problem(rel, line, by, kind, f"has no plausible range for '{field}' in datapackage.json "
+                                   f"(x-omcc-checks.bounds of table '{res['name']}'): add one"))
+                continue
+            low, high = ranges[kind]
+            if not low <= value <= high:
+                out.append(Problem(rel, line, field, raw.cell(i, field),
+                                   f"is outside the plausible range [{_plain(low)}, {_plain(high)}] for {by} '{kind}' "
+                                   "(a unit slip?); if the value is right, widen the range in datapackage.json"))
+    for spec in checks.get("crossCheck", []):
+        out += _cross_check(spec, frame, lines, rel, raw)
+    return out
+
+
+def _cross_check(spec: dict, frame: pd.DataFrame, lines: list[int], rel: str, raw: "_Raw | None" = None) -> list[Problem]:
+    group, field, preferred, max_ratio = list(spec["group"]), spec["field"], spec["preferred"], spec["maxRatio"]
+    out = []
+    work = frame.assign(_line=lines)
+    for key, part in work.groupby(group, dropna=True):
+        pref = part[part[preferred].fillna(False).astype(bool) & part[field].notna()]
+        others = part[~part[preferred].fillna(False).astype(bool) & part[field].notna()]
+        for _, p in pref.iterrows():
+            for _, o in others.iterrows():
+                a, b = float(p[field]), float(o[field])
+                if a <= 0 or b <= 0:
+                    continue
+                if max(a / b, b / a) > max_ratio:
+                    label = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+                    out.append(Problem(rel, int(p["_line"]), field, _plain(a) if raw is None else raw.cell(int(p.name), field),
+                                       f"preferred value for {label} is {max(a / b, b / a):.1f} times the value "
+                                       f"{_plain(b)} on line {int(o['_line'])} (more than {max_ratio}x apart: "
+                                       "a unit slip, or a source that measures something else)"))
+    return out
+
+
+def _plain(value) -> str:
+    value = float(value)
+    return f"{value:,.0f}" if value == int(value) and abs(value) < 1e15 else f"{value:g}"
+
+
+# --- public entry points ----------------------------------------------------------
 
 
 def load(name: str, root: Path = ROOT) -> pd.DataFrame:
     """Read table `name`, validate it, and return a typed DataFrame.
 
     Raises DataValidationError naming file, line, column, value and rule.
-    In a notebook, also records that the page read this table (see
-    `record_table_read`), so the build re-executes the page when it changes.
+    In a notebook, also records the table's content hash as an input of the page
+    (see `omcc.inputs`), so the build re-executes the page when it changes.
     """
+    root = Path(root)
+    res = resource(name, root)
     frame, problems = validate_table(name, root)
     if problems:
         raise DataValidationError(problems)
-    record_table_read(name)
+    csv_bytes = (root / "data" / res["path"]).read_bytes()
+    inputs.record(f"table:{name}", inputs.table_digest(csv_bytes, res))
+    for fk in res["schema"].get("foreignKeys", []):  # a lookup table decides whether this one is valid
+        other = resource(fk["reference"]["resource"], root)
+        inputs.record(f"table:{other['name']}", inputs.table_digest((root / "data" / other["path"]).read_bytes(), other))
+    frame.attrs["omcc_table"] = name
+    frame.attrs["omcc_key"] = _primary_key(res)
     return frame
 
 
-TABLE_READ_KEY = "omcc_table_read"
-_tables_recorded: set[str] = set()
-
-
-def record_table_read(name: str) -> None:
-    """Leave a hidden record in the executing notebook that it read table `name`.
-
-    The record is a glue output (never displayed) carrying the table name in its
-    metadata. It is stored with the executed notebook and its cache entry, so the
-    build knows each page's data inputs without the page declaring them.
-    Outside a running kernel this does nothing.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is always installed with the book
-        return
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel") or name in _tables_recorded:
-        return
-    from IPython.display import display
-    from myst_nb.ext.glue import GLUE_PREFIX
-
-    _tables_recorded.add(name)
-    key = f"omcc_reads_{name}"
-    metadata = {"scrapbook": {"name": key, "mime_prefix": GLUE_PREFIX}, TABLE_READ_KEY: name}
-    display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
+def _primary_key(res: dict) -> list[str]:
+    pk = res["schema"].get("primaryKey", [])
+    return [pk] if isinstance(pk, str) else list(pk)
 
 
 def validate_package(root: Path = ROOT) -> list[Problem]:
-    """Every problem in every table, plus CSV files the descriptor does not list."""
+    """Every problem in the descriptor and in every table, plus CSV files the
+    descriptor does not list."""
     root = Path(root)
-    problems: list[Problem] = []
+    problems = descriptor_problems(root)
+    if problems:
+        return problems  # tables cannot be checked against a broken descriptor
     listed = set()
     for res in read_descriptor(root)["resources"]:
         listed.add(res["path"])
-        for key in ("name", "path", "schema", "licenses", "sources", "description"):
-            if key not in res:
-                problems.append(Problem(f"data/{res.get('path', '?')}", None, None, None,
-                                        f"datapackage.json entry lacks '{key}'"))
-        for field in res.get("schema", {}).get("fields", []):
-            if field.get("type") in ("number", "integer") and not (field.get("unit") or field.get("description")):
-                problems.append(Problem(f"data/{res['path']}", None, field["name"], None,
-                                        "numeric field has neither a unit nor a description"))
         problems.extend(validate_table(res["name"], root)[1])
     for csv_path in sorted((root / "data").rglob("*.csv")):
         rel = csv_path.relative_to(root / "data").as_posix()

@@ -16,7 +16,6 @@ import matplotlib.pyplot as plt  # noqa: F401  (activates the notebook display o
 from matplotlib.figure import Figure
 
 from omcc.bib import short_cite
-from omcc.paths import BUILD
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -147,33 +146,42 @@ def glue_caption_sources(name: str, keys: Iterable[str]) -> str:
     return text
 
 
-FIGURE_DIR = BUILD / "figures"
+FIGURE_KEY = "omcc_figure"
 # Fixed metadata so that the same data give byte-identical files.
 _PNG_METADATA = {"Software": None}
 _SVG_METADATA = {"Date": None, "Creator": None}
 
 
 def show(fig, name: str, data=None):
-    """Save `fig` as PNG and SVG, and the data plotted (`data`, a DataFrame of
-    exactly the rows and columns drawn) as CSV, under _build/figures/<name>.*
-    for the site's downloads; return the PNG for display as the cell's value.
+    """Render `fig` for the page and for its downloads; return the PNG for display
+    as the cell's value.
 
-    The CSV starts with comment lines naming the figure and its sources.
+    The downloads (PNG, SVG and, from `data`, a DataFrame of exactly the rows and
+    columns drawn, a CSV that starts with comment lines naming the figure and its
+    sources) travel in a hidden output of the page, so the build publishes the
+    files of exactly this execution, never a file left over from an earlier one.
     """
-    from IPython.display import Image
+    import base64
+
+    from IPython.display import Image, display
+    from myst_nb.ext.glue import GLUE_PREFIX
 
     if not name.startswith("fig-"):
         raise ValueError(f"figure names start with 'fig-' (stable anchors), got {name!r}")
-    FIGURE_DIR.mkdir(parents=True, exist_ok=True)
+    files = {}
     if data is not None:
         sources = getattr(fig, "_omcc_sources", None)
         if not sources:
             raise ValueError("call finish(fig, sources) before show(): the data download needs its sources")
         header = f"# {name}: data as plotted. {source_text(sources)}\n# Sources (references.bib keys): {'; '.join(sources)}\n"
-        body = data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
-        (FIGURE_DIR / f"{name}.csv").write_text(header + body, encoding="utf-8")
+        files["csv"] = header + data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
     png = io.BytesIO()
     fig.savefig(png, format="png", metadata=_PNG_METADATA)
-    (FIGURE_DIR / f"{name}.png").write_bytes(png.getvalue())
-    fig.savefig(FIGURE_DIR / f"{name}.svg", format="svg", metadata=_SVG_METADATA)
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
+    files["png"] = base64.b64encode(png.getvalue()).decode("ascii")
+    files["svg"] = svg.getvalue()
+    metadata = {"scrapbook": {"name": f"omcc_figure_{name}", "mime_prefix": GLUE_PREFIX},
+                FIGURE_KEY: {"name": name, "files": files}}
+    display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
     return Image(data=png.getvalue(), format="png")

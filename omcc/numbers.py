@@ -3,7 +3,7 @@
 `glue_number("h20_b200_bf16", 0.066, unit="share", style="fraction", sources=[...])`
 formats the value, glues the text for ``{glue:text}`h20_b200_bf16` `` in the
 prose, and attaches a record (value, unit, text, sources) to the same output.
-After the build, `omcc.build` collects these records from the executed
+After the build, `omcc.book.build` collects these records from the executed
 notebooks into `key_numbers.csv`, so every number a reader sees can be traced.
 """
 

@@ -47,7 +47,7 @@ def build_copy(root: Path, *args: str):
     import sys
 
     env = dict(os.environ, PYTHONPATH=str(root))
-    return subprocess.run([sys.executable, "-m", "omcc.build", *args], cwd=root, env=env, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "omcc.book.build", *args], cwd=root, env=env, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +55,6 @@ def built_book(tmp_path_factory):
     """One clean copy of the repository, built with the PDF edition, shared by
     the tests that only read the result."""
     root = copy_repo(tmp_path_factory.mktemp("clean") / "repo")
-    result = build_copy(root, "--pdf")
+    result = build_copy(root)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return root

@@ -6,8 +6,8 @@ import zipfile
 
 import yaml
 
-from omcc import citation
-from omcc.appendix import ZIP_NAME
+from omcc.book import citation
+from omcc.book.appendix import ZIP_NAME
 from omcc.datapackage import read_descriptor
 from omcc.paths import ROOT
 

@@ -16,7 +16,7 @@ from tests.conftest import copy_repo
 
 def _build(root: Path, **env) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "omcc.build"], cwd=root, capture_output=True, text=True,
+        [sys.executable, "-m", "omcc.book.build"], cwd=root, capture_output=True, text=True,
         env=dict(os.environ, PYTHONPATH=str(root), SOURCE_DATE_EPOCH="1767225600", **env),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -32,11 +32,11 @@ def _executed_pages(log: str) -> set[str]:
 def _pages_reading(root: Path) -> dict[str, set[str]]:
     import json
 
-    executed = root / "_build" / "staging" / "_build" / "jupyter_execute" / "chapters"
     out = {}
-    for path in executed.glob("*.glue.json"):
-        outputs = json.loads(path.read_text()).values()
-        out[path.name.removesuffix(".glue.json")] = {o["metadata"].get("omcc_table_read") for o in outputs} - {None}
+    for path in (root / "_build" / "cache").glob("*.json"):
+        entry = json.loads(path.read_text())
+        page = entry["page"].removeprefix("chapters/")
+        out[page] = {k.removeprefix("table:") for k in entry["inputs"] if k.startswith("table:")}
     return out
 
 

@@ -1,6 +1,6 @@
 """Sphinx extension: re-read the pages whose data inputs changed.
 
-`omcc.build` writes the names of those pages to `reread.json` in the build's
+`omcc.book.build` writes the names of those pages to `reread.json` in the build's
 output folder before Sphinx runs. Sphinx only re-reads a page when its source
 file changed; a page whose *data* changed must be re-read too, or it keeps its
 old numbers and figures.
@@ -54,7 +54,7 @@ def _cite_box(app, pagename, templatename, context, doctree):
     import html
     import re
 
-    from omcc import citation
+    from omcc.book import citation
 
     body = context.get("body")
     if body is None or pagename in NO_CITE_BOX or not pagename.startswith("chapters/"):
@@ -72,6 +72,5 @@ def _cite_box(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("html-page-context", _cite_box)
     app.connect("html-page-context", _fix_bibliography_roles)
-    app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _drop_remote_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -11,7 +11,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from omcc import citation
+from omcc.book import citation
 from omcc.bib import entry
 from omcc.datapackage import load, read_descriptor
 from omcc.paths import DATA, ROOT

@@ -1,0 +1,219 @@
+"""Assemble the site a reader gets, and swap it into place.
+
+The site is put together in a fresh folder from what this build produced: the
+HTML pages of the book, the images they show, the key numbers, the figure files
+and the data downloads from this build's executed pages, and the PDF edition when
+it was built. Nothing left over from an earlier build can reach it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import shutil
+import signal
+from pathlib import Path
+
+from omcc.book import citation
+from omcc.book.execute import toc_docnames
+from omcc.figures import FIGURE_KEY
+from omcc.numbers import RECORD_KEY
+from omcc.paths import BUILD, ROOT
+
+KEY_NUMBER_COLUMNS = ["page", "name", "value", "unit", "text", "sources"]
+PDF_NAME = "open-models-closed-chips.pdf"
+PDF_PLACEHOLDER = '<p id="omcc-pdf-edition"></p>'
+
+
+def assemble(staged: Path, done: dict, pdf: Path | None) -> Path:
+    """A complete site in `_build/html.incoming`, from the staged HTML and this
+    build's results (docname -> (page, result))."""
+    incoming = BUILD / "html.incoming"
+    shutil.rmtree(incoming, ignore_errors=True)
+    shutil.copytree(staged, incoming, ignore=shutil.ignore_patterns(".buildinfo", "_sources", "reports", ".doctrees"))
+    prune(incoming)
+    results = {name: result for name, (_, result) in done.items()}
+    write_key_numbers(incoming, results)
+    write_figure_files(incoming, results)
+    add_figure_downloads(incoming)
+    add_data_downloads(incoming)
+    add_key_numbers_table(incoming)
+    add_pdf_edition(incoming, pdf)
+    return incoming
+
+
+def swap(incoming: Path, site: Path) -> None:
+    """Put `incoming` in place of `site` with two renames, signals held back."""
+    outgoing = site.with_name(site.name + ".outgoing")
+    shutil.rmtree(outgoing, ignore_errors=True)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    try:
+        if site.exists():
+            site.rename(outgoing)
+        incoming.rename(site)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    shutil.rmtree(outgoing, ignore_errors=True)
+
+
+def prune(site: Path) -> None:
+    """Keep only the pages of the table of contents (and search, index) and the
+    images those pages show: Sphinx keeps files of earlier builds in its output."""
+    keep_pages = {f"{d}.html" for d in toc_docnames()} | {"index.html", "search.html", "genindex.html"}
+    pages = []
+    for path in site.rglob("*.html"):
+        rel = path.relative_to(site).as_posix()
+        if rel not in keep_pages:
+            path.unlink()
+        else:
+            pages.append(path)
+    used = set()
+    for page in pages:
+        used.update(re.findall(r'_images/([^"\'\s)?#]+)', page.read_text(encoding="utf-8")))
+    images = site / "_images"
+    if images.exists():
+        for path in images.iterdir():
+            if path.name not in used:
+                path.unlink()
+
+
+def write_key_numbers(site: Path, results: dict) -> Path:
+    rows = []
+    for page, result in sorted(results.items()):
+        for cell in result.outputs:
+            for out in cell:
+                record = (out.get("metadata") or {}).get(RECORD_KEY)
+                if record:
+                    rows.append({"page": page, **record})
+    rows.sort(key=lambda r: (r["page"], r["name"]))
+    target = site / "key_numbers.csv"
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=KEY_NUMBER_COLUMNS, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in KEY_NUMBER_COLUMNS})
+    return target
+
+
+def figure_records(results: dict) -> dict[str, dict]:
+    found = {}
+    for result in results.values():
+        for cell in result.outputs:
+            for out in cell:
+                record = (out.get("metadata") or {}).get(FIGURE_KEY)
+                if record:
+                    found[record["name"]] = record["files"]
+    return found
+
+
+def write_figure_files(site: Path, results: dict) -> None:
+    """The PNG, SVG and CSV of every figure, as this build's pages drew them."""
+    import base64
+
+    folder = site / "figures"
+    folder.mkdir(exist_ok=True)
+    for name, files in sorted(figure_records(results).items()):
+        for ext, content in files.items():
+            data = base64.b64decode(content) if ext == "png" else content.encode("utf-8")
+            (folder / f"{name}.{ext}").write_bytes(data)
+
+
+_FIGURE = re.compile(r'<figure class="[^"]*" id="(fig-[a-z0-9-]+)">(.*?)</figure>', re.DOTALL)
+_CAPTION_NUMBER = re.compile(r'<span class="caption-number">([^<]*)</span>')
+_CAPTION_TEXT = re.compile(r'<span class="caption-text">(.*?)</span>\s*(?:<a class="headerlink"|</p>)', re.DOTALL)
+
+
+def add_figure_downloads(site: Path) -> None:
+    """Under each figure: links to its PNG, SVG and data CSV, and its citation."""
+    for page in sorted((site / "chapters").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+
+        def block(match: re.Match) -> str:
+            name, inner = match.group(1), match.group(2)
+            number = _CAPTION_NUMBER.search(inner)
+            label = number.group(1).strip() if number else name
+            caption = _CAPTION_TEXT.search(inner)
+            first = html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).split(". ")[0].strip() if caption else name
+            links = []
+            for ext, word in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)")):
+                if (site / "figures" / f"{name}.{ext}").exists():
+                    links.append(f'<a href="../figures/{name}.{ext}" download>{word}</a>')
+            cite = html.escape(citation.apa(f"{label}: {first}"))
+            bib = html.escape(citation.bibtex(f"{label}: {first}"))
+            return (
+                match.group(0)
+                + f'\n<div class="figure-downloads" id="{name}-downloads"><p>Download: {" · ".join(links)}</p>'
+                + f'<p class="figure-cite">Cite this figure: {cite} <a href="#{name}">#{name}</a></p>'
+                + f"<details><summary>BibTeX for this figure</summary><pre>{bib}</pre></details></div>"
+            )
+
+        new = _FIGURE.sub(block, text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+KEY_NUMBERS_PLACEHOLDER = re.compile(r'<div id="omcc-key-numbers">.*?</div>', re.DOTALL)
+FILTER_SCRIPT = """<script>
+document.getElementById('key-number-filter').addEventListener('input', function () {
+  var q = this.value.toLowerCase();
+  document.querySelectorAll('#key-number-table tbody tr').forEach(function (tr) {
+    tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) === -1;
+  });
+});
+</script>"""
+
+
+def add_key_numbers_table(site: Path) -> None:
+    """Render key_numbers.csv as a searchable table where a page asks for it."""
+    for page in sorted((site / "chapters").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if not KEY_NUMBERS_PLACEHOLDER.search(text):
+            continue
+        with (site / "key_numbers.csv").open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        cells = []
+        for r in rows:
+            page_name = r["page"].split("/")[-1]
+            cells.append(
+                "<tr>" + f'<td><a href="{html.escape(page_name)}.html">{html.escape(page_name)}</a></td>'
+                + "".join(f"<td>{html.escape(r[k])}</td>" for k in ("name", "text", "unit", "sources")) + "</tr>"
+            )
+        table = (
+            '<div id="omcc-key-numbers"><p><label for="key-number-filter">Filter the '
+            f'{len(rows)} key numbers: </label><input id="key-number-filter" type="search"></p>'
+            '<table id="key-number-table" class="table"><thead><tr><th>page</th><th>name</th>'
+            "<th>as shown</th><th>unit</th><th>sources</th></tr></thead><tbody>"
+            + "".join(cells) + "</tbody></table></div>" + FILTER_SCRIPT
+        )
+        page.write_text(KEY_NUMBERS_PLACEHOLDER.sub(lambda _: table, text, count=1), encoding="utf-8")
+
+
+def add_data_downloads(site: Path) -> None:
+    """Every table (as in data/), the descriptor, and one zip of the whole package."""
+    from omcc.book.appendix import ZIP_NAME, write_data_zip
+    from omcc.book.build import source_date_epoch
+
+    target = site / "data"
+    target.mkdir(exist_ok=True)
+    for path in sorted((ROOT / "data").iterdir()):
+        if path.suffix in (".csv", ".json"):
+            shutil.copy2(path, target / path.name)
+    write_data_zip(site / ZIP_NAME, int(source_date_epoch()))
+
+
+def add_pdf_edition(site: Path, pdf: Path | None) -> None:
+    """Publish the PDF edition beside the site and link it from the front page;
+    without one, the placeholder simply disappears."""
+    landing = site / "chapters" / "index.html"
+    if pdf is not None:
+        shutil.copy2(pdf, site / PDF_NAME)
+        size = pdf.stat().st_size / 1e6
+        link = (f'<p id="omcc-pdf-edition">Download the whole book as a '
+                f'<a href="../{PDF_NAME}" download>PDF edition</a> ({size:.1f} MB, '
+                f'version {html.escape(citation.book().version)}).</p>')
+    else:
+        link = ""
+    if landing.exists():
+        text = landing.read_text(encoding="utf-8")
+        landing.write_text(text.replace(PDF_PLACEHOLDER, link), encoding="utf-8")
