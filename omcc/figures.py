@@ -15,7 +15,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt  # noqa: F401  (activates the notebook display of figures)
 from matplotlib.figure import Figure
 
-from omcc.bib import short_cite
+from omcc.bib import short_cite, source_keys
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -92,7 +92,7 @@ def new_figure(title: str, subtitle: str = "", figsize=None, **subplot_kw):
 
 def source_text(keys: Iterable[str]) -> str:
     """'Source: NVIDIA (2024); Huawei (2025). Analysis: Open Models, Closed Chips.'"""
-    keys = sorted(set(keys))
+    keys = source_keys(list(keys))
     if not keys:
         raise ValueError("a figure needs at least one source key")
     cites = sorted(set(short_cite(k) for k in keys))
@@ -121,7 +121,7 @@ def finish(fig, sources: Iterable[str], note: str = "", top: float = 0.89, botto
 def caption_sources(keys: Iterable[str]) -> str:
     """MyST source line for a caption, with live citations; sources that share
     an author-year label appear once, with their count."""
-    keys = sorted(set(keys))
+    keys = source_keys(list(keys))
     if not keys:
         raise ValueError("a figure needs at least one source key")
     groups: dict[str, list[str]] = {}

@@ -203,9 +203,8 @@ def execute_pages(root: Path = ROOT) -> dict:
         if todo:
             log(f"executing {len(todo)} page(s): {', '.join(p.docname for p in todo)}")
             start = time.perf_counter()
-            results = execute.execute(todo, log=log)
+            results = execute.execute(todo, log=log, on_result=cache.put)
             for page in todo:
-                cache.put(page, results[page.docname])
                 done[page.docname] = (page, results[page.docname])
             log(f"execution took {time.perf_counter() - start:.1f} s")
     cache.prune({p.code_key for p in pages if p.is_notebook})
@@ -345,8 +344,10 @@ def _build(with_pdf: bool) -> int:
         pdf = build_pdf()
         if pdf is None:
             raise BuildStopped("the PDF edition failed to build")
+    elif "--html-only" in sys.argv[1:]:
+        log("HTML only (--html-only): the PDF edition is not built")
     else:
-        log("XeLaTeX is not installed: building the HTML site without the PDF edition")
+        log(f"{' and '.join(pdf_tools_missing())} not installed: the HTML site is built without the PDF edition")
     incoming = publish.assemble(staged, done, pdf)
     if site_fingerprint(with_pdf=with_pdf) != inputs_now:
         shutil.rmtree(incoming, ignore_errors=True)

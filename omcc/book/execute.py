@@ -325,9 +325,12 @@ def _fork_page(page: Page, out_path: Path) -> int:
     return pid
 
 
-def execute(pages: list[Page], workers: int | None = None, log=print, timeout: int = TIMEOUT) -> dict[str, Result]:
+def execute(pages: list[Page], workers: int | None = None, log=print, timeout: int = TIMEOUT,
+            on_result=None) -> dict[str, Result]:
     """Execute `pages` in parallel forked runners; return docname -> Result.
-    Raises PageFailed for the first page whose code raised (after all finished)."""
+    `on_result(page, result)` is called for each success as it arrives (the
+    build caches it at once). Raises PageFailed, after all pages finished,
+    naming every page whose code raised."""
     if not pages:
         return {}
     preload()
@@ -358,6 +361,8 @@ def execute(pages: list[Page], workers: int | None = None, log=print, timeout: i
                 failures.append(_describe_failure(page, result))
                 continue
             results[page.docname] = result
+            if on_result is not None:
+                on_result(page, result)
             log(f"{page.docname}: executed in {time.perf_counter() - started:.1f} s")
     if failures:
         raise PageFailed("\n\n".join(failures))
