@@ -1,25 +1,51 @@
-"""Numbers in prose: format once, glue, and record in the key-numbers registry.
+"""Numbers in prose: format once, glue, and say where each one comes from.
 
-`glue_number("h20_b200_bf16", 0.066, unit="share", style="fraction", sources=[...])`
+    glue_number("h20_b200_bf16", ratio, style="one_in",
+                description="H20's peak dense BF16 compute as a share of the B200's",
+                formula="H20 dense BF16 TFLOPS ÷ B200 dense BF16 TFLOPS",
+                rows=chips.rows_for(specs, ["h20", "b200"], ["bf16_dense_tflops"]))
+
 formats the value, glues the text for ``{glue:text}`h20_b200_bf16` `` in the
-prose, and attaches a record (value, unit, text, sources) to the same output.
-After the build, `omcc.book.build` collects these records from the executed
-notebooks into `key_numbers.csv`, so every number a reader sees can be traced.
+prose, and attaches a record to the same output: the value, its unit and text,
+what it is in plain words, how it was computed, and the data rows behind it
+(table, key, source, locator, access date). The build collects the records into
+`key_numbers.csv` and the key-numbers page; on every page, each glued number
+opens a small box with its record and a permanent link.
+
+A missing value (an empty optional cell) is shown as "not available" rather
+than stopping the page; the record says which rows lack it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from fractions import Fraction
 
 RECORD_KEY = "omcc_key_number"
+NOT_AVAILABLE = "not available"
 
 
-def format_value(value: float, style: str = "number", digits: int = 1, unit: str = "") -> str:
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(value, float) and math.isnan(value)
+
+
+def format_value(value, style: str = "number", digits: int = 1, unit: str = "") -> str:
     """Format a value for prose. Styles: number, integer, percent, multiple,
-    one_in (1/15-style), money_bn, money."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("cannot format a missing value; leave the number out of the prose instead")
+    one_in (1/15-style), fraction, money_bn, money. A missing value is
+    "not available"."""
+    if is_missing(value):
+        return NOT_AVAILABLE
     if style == "number":
         text = f"{value:,.{digits}f}"
     elif style == "integer":
@@ -48,27 +74,91 @@ def format_value(value: float, style: str = "number", digits: int = 1, unit: str
     return text
 
 
+# --- the rows behind a number -----------------------------------------------------
+
+
+def _plain(value) -> str:
+    if is_missing(value):
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def rows_of(*frames) -> list[dict]:
+    """Provenance of data rows: one dict per row (table, key, source, locator,
+    accessed, and a hash of the row's cells) for each DataFrame or row (Series)
+    that came from `omcc.load` (filtered, indexed or sliced; not merged)."""
+    import pandas as pd
+
+    out: list[dict] = []
+    for frame in frames:
+        if frame is None:
+            continue
+        if isinstance(frame, (list, tuple)):
+            out += rows_of(*frame)
+            continue
+        table = frame.attrs.get("omcc_table")
+        keys = list(frame.attrs.get("omcc_key", []))
+        if not table:
+            raise ValueError("rows must come from omcc.load(...) (filtered, indexed or sliced, but not merged or "
+                             "pivoted): this one has lost the name of its table")
+        if isinstance(frame, pd.Series):
+            frame = frame.to_frame().T
+            frame.attrs.update(omcc_table=table, omcc_key=keys)
+        if any(k not in frame.columns for k in keys):
+            frame = frame.reset_index()
+        for _, row in frame.iterrows():
+            cells = {c: _plain(row[c]) for c in frame.columns if c != "index"}
+            out.append({
+                "table": table,
+                "key": " / ".join(cells.get(k, "") for k in keys),
+                "source": cells.get("source", ""),
+                "locator": cells.get("locator", ""),
+                "accessed": cells.get("accessed", ""),
+                "digest": hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()[:16],
+            })
+    unique = {(r["table"], r["key"], r["digest"]): r for r in out}
+    return sorted(unique.values(), key=lambda r: (r["table"], r["key"]))
+
+
+# --- glue ----------------------------------------------------------------------------
+
+
 def glue_number(
     name: str,
-    value: float,
+    value,
     unit: str = "",
     style: str = "number",
     digits: int = 1,
     sources: list[str] | tuple[str, ...] = (),
     text: str | None = None,
+    *,
+    description: str = "",
+    formula: str = "",
+    rows=None,
 ) -> str:
     """Glue a formatted number under `name` and record it as a key number.
 
-    `sources` are the references.bib keys behind the value; pass the keys of
-    the rows the value was computed from.
+    `description` says what the number is in plain words, `formula` how it was
+    computed (one line), and `rows` the data rows it was computed from (frames
+    or rows from `omcc.load`, see `rows_of`); `sources` adds bibliography keys
+    of sources that are not data rows. Returns the text shown.
     """
-    shown = text if text is not None else format_value(value, style, digits, unit)
+    from omcc.bib import source_keys
+
+    provenance = rows_of(rows) if rows is not None else []
+    keys = sorted(set(source_keys(list(sources))) | set(source_keys([r["source"] for r in provenance])))
+    shown = text if text is not None and not is_missing(value) else format_value(value, style, digits, unit)
     record = {
         "name": name,
-        "value": float(value),
+        "value": None if is_missing(value) else float(value),
         "unit": unit,
         "text": shown,
-        "sources": ";".join(sorted(set(sources))),
+        "description": description,
+        "formula": formula,
+        "sources": ";".join(keys),
+        "rows": provenance,
     }
     _glue_with_record(name, shown, record)
     return shown

@@ -20,6 +20,7 @@ class BookMeta:
     date: str
     year: str
     licence: str
+    url: str
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,7 @@ def book() -> BookMeta:
         date=date,
         year=date[:4],
         licence=cff["license"],
+        url=str(cff.get("url", "")),
     )
 
 

@@ -21,7 +21,7 @@ from omcc.figures import FIGURE_KEY
 from omcc.numbers import RECORD_KEY
 from omcc.paths import BUILD, ROOT
 
-KEY_NUMBER_COLUMNS = ["page", "name", "value", "unit", "text", "sources"]
+KEY_NUMBER_COLUMNS = ["page", "name", "value", "unit", "text", "description", "formula", "sources", "rows", "url"]
 PDF_NAME = "open-models-closed-chips.pdf"
 PDF_PLACEHOLDER = '<p id="omcc-pdf-edition"></p>'
 
@@ -38,7 +38,7 @@ def assemble(staged: Path, done: dict, pdf: Path | None) -> Path:
     write_figure_files(incoming, results)
     add_figure_downloads(incoming)
     add_data_downloads(incoming)
-    add_key_numbers_table(incoming)
+    add_key_numbers_table(incoming, results)
     add_pdf_edition(incoming, pdf)
     return incoming
 
@@ -79,19 +79,15 @@ def prune(site: Path) -> None:
 
 
 def write_key_numbers(site: Path, results: dict) -> Path:
-    rows = []
-    for page, result in sorted(results.items()):
-        for cell in result.outputs:
-            for out in cell:
-                record = (out.get("metadata") or {}).get(RECORD_KEY)
-                if record:
-                    rows.append({"page": page, **record})
-    rows.sort(key=lambda r: (r["page"], r["name"]))
+    """key_numbers.csv: every glued number, with what it is, how it was computed,
+    its sources, the data rows behind it (table: key; ...) and its address."""
     target = site / "key_numbers.csv"
     with target.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=KEY_NUMBER_COLUMNS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        for row in rows:
+        for row in key_number_rows(results):
+            row = dict(row, rows="; ".join(f'{x["table"]}: {x["key"]}' for x in row.get("rows", [])))
+            row["value"] = "" if row.get("value") is None else row["value"]
             writer.writerow({k: row.get(k, "") for k in KEY_NUMBER_COLUMNS})
     return target
 
@@ -164,29 +160,52 @@ document.getElementById('key-number-filter').addEventListener('input', function 
 </script>"""
 
 
-def add_key_numbers_table(site: Path) -> None:
-    """Render key_numbers.csv as a searchable table where a page asks for it."""
-    for page in sorted((site / "chapters").glob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        if not KEY_NUMBERS_PLACEHOLDER.search(text):
-            continue
-        with (site / "key_numbers.csv").open(encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        cells = []
-        for r in rows:
-            page_name = r["page"].split("/")[-1]
-            cells.append(
-                "<tr>" + f'<td><a href="{html.escape(page_name)}.html">{html.escape(page_name)}</a></td>'
-                + "".join(f"<td>{html.escape(r[k])}</td>" for k in ("name", "text", "unit", "sources")) + "</tr>"
-            )
-        table = (
-            '<div id="omcc-key-numbers"><p><label for="key-number-filter">Filter the '
-            f'{len(rows)} key numbers: </label><input id="key-number-filter" type="search"></p>'
-            '<table id="key-number-table" class="table"><thead><tr><th>page</th><th>name</th>'
-            "<th>as shown</th><th>unit</th><th>sources</th></tr></thead><tbody>"
-            + "".join(cells) + "</tbody></table></div>" + FILTER_SCRIPT
+def key_number_rows(results: dict) -> list[dict]:
+    """Every key number of this build: page, record and its anchor and address."""
+    from omcc.book.sphinx_ext import anchor
+
+    base = citation.book().url.rstrip("/")
+    rows = []
+    for page, result in sorted(results.items()):
+        for cell in result.outputs:
+            for out in cell:
+                record = (out.get("metadata") or {}).get(RECORD_KEY)
+                if record:
+                    a = anchor(page, record["name"])
+                    rows.append({"page": page, "anchor": a, "url": f"{base}/chapters/key_numbers.html#{a}", **record})
+    rows.sort(key=lambda r: (r["page"], r["name"]))
+    return rows
+
+
+def add_key_numbers_table(site: Path, results: dict) -> None:
+    """The key-numbers page: every number, searchable, each with a permanent anchor."""
+    from omcc.book.sphinx_ext import _short
+
+    page = site / "chapters" / "key_numbers.html"
+    if not page.exists():
+        return
+    text = page.read_text(encoding="utf-8")
+    e = html.escape
+    body = []
+    for r in key_number_rows(results):
+        doc = r["page"].split("/")[-1]
+        cites = "; ".join(_short(k) for k in r.get("sources", "").split(";") if k)
+        rows = "; ".join(f'{x["table"]}: {x["key"]}' for x in r.get("rows", []))
+        body.append(
+            f'<tr id="{e(r["anchor"])}"><td><a href="#{e(r["anchor"])}">{e(r["text"])}</a></td>'
+            f'<td>{e(r.get("description") or r["name"])}</td>'
+            f'<td><a href="{e(doc)}.html">{e(doc.replace("_", " "))}</a></td>'
+            f'<td>{e(r.get("formula", ""))}</td><td>{e(cites)}</td><td>{e(rows)}</td></tr>'
         )
-        page.write_text(KEY_NUMBERS_PLACEHOLDER.sub(lambda _: table, text, count=1), encoding="utf-8")
+    count = len(body)
+    table = (
+        '<div id="omcc-key-numbers"><p><label for="key-number-filter">Filter the '
+        f'{count} key numbers: </label><input id="key-number-filter" type="search"></p>'
+        '<div class="table-wrapper"><table id="key-number-table" class="table"><thead><tr><th>Number</th><th>What it is</th>'
+        "<th>Page</th><th>How it is computed</th><th>Sources</th><th>Data rows</th></tr></thead><tbody>"
+        + "".join(body) + "</tbody></table></div></div>" + FILTER_SCRIPT
+    )
+    page.write_text(KEY_NUMBERS_PLACEHOLDER.sub(lambda _: table, text, count=1), encoding="utf-8")
 
 
 def add_data_downloads(site: Path) -> None:

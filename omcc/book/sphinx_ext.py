@@ -1,23 +1,115 @@
-"""Sphinx extension: re-read the pages whose data inputs changed.
+"""Sphinx extension of the book: what the theme and MyST-NB do not do on their own.
 
-`omcc.book.build` writes the names of those pages to `reread.json` in the build's
-output folder before Sphinx runs. Sphinx only re-reads a page when its source
-file changed; a page whose *data* changed must be re-read too, or it keeps its
-old numbers and figures.
+- Every number glued with `omcc.numbers.glue_number` becomes a button that opens
+  a small box (a native HTML popover: keyboard and screen-reader friendly, no
+  script) saying what the number is, how it was computed, the data rows behind
+  it and a permanent link to its entry on the key-numbers page.
+- A "Cite this page" box on every chapter and appendix.
+- No request leaves the site (the Thebe launcher is dropped).
 """
 
-import json
-from pathlib import Path
+import html
 
-REREAD_FILE = "reread.json"
+from docutils import nodes
+
+from omcc.numbers import RECORD_KEY
+
+KEY_NUMBERS_PAGE = "chapters/key_numbers"
 
 
-def _outdated(app, env, added, changed, removed):
-    path = Path(app.outdir).parent.parent / REREAD_FILE  # <staging>/_build/html -> <staging>
-    if not path.exists():
-        return []
-    wanted = set(json.loads(path.read_text(encoding="utf-8")))
-    return sorted(d for d in wanted if d in env.found_docs)
+class key_number(nodes.inline):
+    """A glued number with its provenance record (attribute 'record')."""
+
+
+def anchor(page: str, name: str) -> str:
+    """The id of a key number on the key-numbers page."""
+    return f"kn-{page.rsplit('/', 1)[-1]}-{name}".replace("_", "-")
+
+
+def _make_role():
+    from myst_nb.ext.glue.roles import PasteTextRole
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+
+    class KeyNumberRole(PasteTextRole):
+        """`{glue:text}`: as MyST-NB's, plus the record of a key number."""
+
+        def run(self):
+            pasted, messages = super().run()
+            key = self.text.rsplit(":", 1)[0] if self.text.count(":") else self.text
+            if len(pasted) != 1 or "::" in key:
+                return pasted, messages
+            try:
+                record = retrieve_glue_data(self.document, key).metadata.get(RECORD_KEY)
+            except Exception:  # noqa: BLE001 - not glued here: MyST-NB already warned
+                return pasted, messages
+            if not record:
+                return pasted, messages
+            node = key_number("", "", *pasted[0].children, classes=["kn"])
+            node["record"] = record
+            return [node], messages
+
+    return KeyNumberRole
+
+
+def _short(key: str) -> str:
+    from omcc.bib import short_cite
+
+    try:
+        return short_cite(key)
+    except KeyError:
+        return key
+
+
+def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
+    """The box a key number opens; every text from data is escaped."""
+    e = html.escape
+    rows = []
+    for r in record.get("rows", []):
+        cite = "; ".join(_short(k.strip()) for k in str(r.get("source", "")).split(";") if k.strip())
+        rows.append(
+            f'<span class="kn-row"><span class="kn-table">{e(r.get("table", ""))}</span> '
+            f'<span class="kn-key">{e(r.get("key", ""))}</span>: {e(cite)}'
+            + (f', {e(r.get("locator", ""))}' if r.get("locator") else "")
+            + (f' (accessed {e(r.get("accessed", ""))})' if r.get("accessed") else "") + "</span>"
+        )
+    value = record.get("value")
+    unit = record.get("unit") or ""
+    shown = "not available" if value is None else f"{value:,.6g}" + (f" {unit}" if unit else "")
+    parts = [f'<span class="kn-what">{e(record.get("description") or record.get("name", ""))}</span>',
+             f'<span class="kn-val">Value: {e(shown)}</span>']
+    if record.get("formula"):
+        parts.append(f'<span class="kn-how">How: {e(record["formula"])}</span>')
+    if rows:
+        parts.append('<span class="kn-rows"><span class="kn-label">Data rows:</span>' + "".join(rows) + "</span>")
+    elif record.get("sources"):
+        cites = "; ".join(_short(k) for k in record["sources"].split(";") if k)
+        parts.append(f'<span class="kn-rows">Sources: {e(cites)}</span>')
+    parts.append(f'<a class="kn-link" href="{e(link)}">Permanent link to this number</a>')
+    label = f"Where this number comes from: {record.get('description') or record.get('name', '')}"
+    return (f'<span id="{pop_id}" popover class="kn-pop" role="dialog" aria-label="{e(label)}">'
+            + "".join(parts) + "</span>")
+
+
+def visit_key_number_html(self, node):
+    record = node["record"]
+    page = self.builder.current_docname
+    self._omcc_kn = getattr(self, "_omcc_kn", 0) + 1  # one translator per page: ids stable from build to build
+    pop_id = f"kn-pop-{self._omcc_kn}"
+    target = self.builder.get_relative_uri(page, KEY_NUMBERS_PAGE) + "#" + anchor(page, record["name"])
+    self.body.append(f'<button type="button" class="kn-num" popovertarget="{pop_id}">')
+    node["omcc_popover"] = popover_html(record, page, pop_id, target)
+
+
+def depart_key_number_html(self, node):
+    self.body.append("</button>" + node["omcc_popover"])
+
+
+def visit_key_number_plain(self, node):
+    pass
+
+
+def depart_key_number_plain(self, node):
+    pass
 
 
 def _drop_remote_scripts(app, pagename, templatename, context, doctree):
@@ -70,6 +162,15 @@ def _cite_box(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    from myst_nb.ext.glue.domain import NbGlueDomain
+
+    class BookGlueDomain(NbGlueDomain):
+        roles = {**NbGlueDomain.roles, "text": _make_role()()}
+
+    app.add_domain(BookGlueDomain, override=True)
+    app.add_node(key_number, html=(visit_key_number_html, depart_key_number_html),
+                 latex=(visit_key_number_plain, depart_key_number_plain),
+                 text=(visit_key_number_plain, depart_key_number_plain))
     app.connect("html-page-context", _cite_box)
     app.connect("html-page-context", _fix_bibliography_roles)
     app.connect("html-page-context", _drop_remote_scripts, priority=900)
