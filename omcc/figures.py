@@ -1,19 +1,38 @@
 """The house figure style, shared by every chapter.
 
-Okabe-Ito colours with fixed meanings (US, China, other), an opaque white
-background (readable in the theme's dark mode), type sized for the page
-width, a takeaway title with a subtitle, and a source line drawn into the
-image itself so a downloaded PNG still says where its data came from.
+A figure must survive being pasted into a briefing slide. So every image:
+
+- is 8 by 4.5 inches (16:9, the frame of a slide) or shorter, drawn for the
+  width the page shows it at (about 720 px on a laptop): no text smaller than
+  12 px as displayed;
+- states its finding in the title, with metric, unit and period in the subtitle;
+- carries its own footer: the full list of sources (short form), any note, and
+  its figure number with the book's address for it;
+- uses colour with one meaning: China is vermillion (the book's orange) and
+  nothing else is orange; the US is blue; other series take the remaining
+  Okabe-Ito colours, always with a second cue (marker, dash or label);
+- has no label on top of another label or of a data point: scatter labels are
+  placed with adjustText, and every drawn figure is checked (`layout_report`).
+
+`show()` renders the page PNG (1440 px wide, sharp on high-density screens), an
+SVG, a 1920 x 1080 slide PNG and the plotted data as CSV, and hands them to the
+build in a hidden output, with the layout report the tests read.
 """
 
 from __future__ import annotations
 
+import colorsys
 import io
+import os
 from collections.abc import Iterable
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt  # noqa: F401  (activates the notebook display of figures)
+from matplotlib.collections import PathCollection
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from omcc.bib import short_cite, source_keys
 
@@ -28,25 +47,43 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
-ORIGIN_COLOURS = {"US": OKABE_ITO["blue"], "CN": OKABE_ITO["vermillion"], "other": "#666666"}
+CHINA = OKABE_ITO["vermillion"]
+CHINA_LIGHT = "#F2B99A"  # a tint of the China colour, for fills and ranges
+US = OKABE_ITO["blue"]
+US_LIGHT = "#9CC3E0"
+OTHER = "#666666"
+ORIGIN_COLOURS = {"US": US, "CN": CHINA, "other": OTHER}
 ORIGIN_MARKERS = {"US": "o", "CN": "s", "other": "^"}
 ORIGIN_LABELS = {"US": "United States", "CN": "China", "other": "Other"}
+# Colours for series that are not countries (scenarios, estimates, models of one
+# country): never orange, which means China.
+SERIES = [OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["green"], OKABE_ITO["purple"], "#444444", "#999999"]
 INK = "#222222"
 MUTED = "#555555"
 BOOK = "Open Models, Closed Chips"
-MAX_SOURCES_IN_IMAGE = 6
+
+WIDTH_IN = 8.0
+MAX_HEIGHT_IN = 4.5  # 16:9
+DISPLAY_PX = 720  # width at which the pages show a figure on a laptop
+MIN_DISPLAY_PX = 12  # smallest text, as displayed
+PAGE_DPI = 180  # 1440 px: two image pixels per displayed pixel
+SLIDE_DPI = 240  # 1920 x 1080 for a 16:9 figure
+PX_PER_PT = DISPLAY_PX / (WIDTH_IN * 72)  # displayed pixels per point of font size
 
 STYLE = {
-    "figure.figsize": (8.0, 4.8),
+    "figure.figsize": (WIDTH_IN, MAX_HEIGHT_IN),
     "figure.dpi": 100,
-    "savefig.dpi": 150,
+    "savefig.dpi": PAGE_DPI,
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
     "savefig.transparent": False,
     "font.size": 11,
-    "axes.titlesize": 13,
+    "axes.titlesize": 12,
     "axes.labelsize": 11,
+    "xtick.labelsize": 10.5,
+    "ytick.labelsize": 10.5,
+    "legend.fontsize": 10.5,
     "axes.labelcolor": INK,
     "axes.edgecolor": MUTED,
     "axes.spines.top": False,
@@ -55,6 +92,7 @@ STYLE = {
     "grid.color": "#E3E3E3",
     "grid.linewidth": 0.8,
     "axes.axisbelow": True,
+    "axes.prop_cycle": mpl.cycler(color=SERIES),
     "xtick.color": INK,
     "ytick.color": INK,
     "text.color": INK,
@@ -62,6 +100,7 @@ STYLE = {
     "svg.hashsalt": "omcc",  # stable ids in SVG output
     "svg.fonttype": "path",
 }
+TITLE_PT, SUBTITLE_PT, FOOTER_PT = 14.5, 11.5, 10
 
 
 def use_style() -> None:
@@ -78,44 +117,37 @@ def origin_marker(origin: str) -> str:
 
 
 def new_figure(title: str, subtitle: str = "", figsize=None, **subplot_kw):
-    """A figure with a left-aligned takeaway title and a grey subtitle."""
+    """A figure with a takeaway title and a grey subtitle, 8 inches wide and at
+    most 4.5 high (a taller `figsize` is refused: it would not fit a slide)."""
     use_style()
+    width, height = figsize or (WIDTH_IN, MAX_HEIGHT_IN)
+    if width != WIDTH_IN or height > MAX_HEIGHT_IN + 1e-9:
+        raise ValueError(f"figures are {WIDTH_IN} inches wide and at most {MAX_HEIGHT_IN} high (16:9), got {figsize}")
     # A Figure outside pyplot: the notebook shows it once, as the cell's value,
     # instead of the inline backend showing a second copy at the end of the cell.
-    fig = Figure(figsize=figsize or STYLE["figure.figsize"])
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)  # a canvas that can measure text, for the layout
     ax = fig.subplots(**subplot_kw)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13.5, fontweight="bold", y=0.985)
-    if subtitle:
-        fig.text(0.01, 0.915, subtitle, ha="left", va="top", fontsize=10.5, color=MUTED)
+    fig._omcc_title = title
+    fig._omcc_subtitle = subtitle
     return fig, ax
 
 
+# --- sources ---------------------------------------------------------------------------
+
+
 def source_text(keys: Iterable[str]) -> str:
-    """'Source: NVIDIA (2024); Huawei (2025). Analysis: Open Models, Closed Chips.'"""
+    """'Source: Huawei (2025); NVIDIA (2024). Analysis: Open Models, Closed Chips.'
+    Every source, in short form: the image must stand alone."""
     keys = source_keys(list(keys))
     if not keys:
         raise ValueError("a figure needs at least one source key")
-    cites = sorted(set(short_cite(k) for k in keys))
-    if len(cites) > MAX_SOURCES_IN_IMAGE:
-        # Long lists stay in the caption; the image names providers once each.
-        providers = sorted(set(c.rsplit(" (", 1)[0] for c in cites))
-        shown = providers[:MAX_SOURCES_IN_IMAGE]
-        rest = len(providers) - len(shown)
-        text = "; ".join(shown) + (f"; and {rest} other sources (listed in the caption)" if rest > 0 else "")
-        return f"Source: {text}. Analysis: {BOOK}."
+    years: dict[str, list[str]] = {}
+    for cite in sorted(set(short_cite(k) for k in keys)):
+        who, _, year = cite.rpartition(" (")
+        years.setdefault(who, []).append(year.rstrip(")"))
+    cites = [f"{who} ({', '.join(sorted(set(ys)))})" for who, ys in sorted(years.items())]
     return "Source: " + "; ".join(cites) + f". Analysis: {BOOK}."
-
-
-def finish(fig, sources: Iterable[str], note: str = "", top: float = 0.89, bottom: float = 0.1):
-    """Lay out the figure and draw the source line (and an optional note) into it."""
-    text = source_text(sources)
-    if note:
-        text = f"{text}\nNote: {note}"
-    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=8.5, color=MUTED, wrap=True)
-    fig._omcc_sources = sorted(set(sources))  # show() writes them into the data download
-    # tight_layout inside the band left free for title, subtitle and source line
-    fig.tight_layout(rect=(0, bottom, 1, top))
-    return fig
 
 
 def caption_sources(keys: Iterable[str]) -> str:
@@ -146,6 +178,240 @@ def glue_caption_sources(name: str, keys: Iterable[str]) -> str:
     return text
 
 
+def finish(fig, sources: Iterable[str], note: str = "", top: float | None = None, bottom: float | None = None):
+    """Record the figure's sources and note; `show()` draws them into the footer
+    and lays the figure out. (`top` and `bottom` are accepted for older calls and
+    ignored: the layout measures the title and footer it draws.)"""
+    fig._omcc_sources = source_keys(list(sources))
+    if not fig._omcc_sources:
+        raise ValueError("a figure needs at least one source key")
+    fig._omcc_note = note
+    return fig
+
+
+# --- labels ------------------------------------------------------------------------------
+
+
+def label_points(ax, xs, ys, labels, *, fontsize: float = 10.5, colours=None, **kwargs):
+    """Label data points without overlaps: adjustText moves each label off the
+    markers and other labels and draws a thin leader line where it moved far."""
+    from adjustText import adjust_text
+
+    colours = colours or [INK] * len(labels)
+    texts = [ax.text(x, y, str(label), fontsize=fontsize, color=c, zorder=5)
+             for x, y, label, c in zip(xs, ys, labels, colours)]
+    if texts:
+        adjust_text(texts, x=list(xs), y=list(ys), ax=ax, expand=(1.15, 1.3),
+                    arrowprops=dict(arrowstyle="-", color="#888888", lw=0.6), **kwargs)
+    return texts
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+def _wrap(text: str, fontsize: float, width_px: float, renderer, weight="normal") -> str:
+    """Greedy word wrap of `text` to `width_px` as drawn by `renderer`."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=fontsize, weight=weight)
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}".strip()
+            w, _, _ = renderer.get_text_width_height_descent(trial, prop, ismath=False)
+            if w > width_px and line:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def figure_number(name: str) -> str:
+    """'Figure 2.3': the chapter's number in the table of contents and the order
+    of this figure on its page (the build tells the page which page it is)."""
+    docname = os.environ.get("OMCC_DOCNAME", "")
+    count = _figure_counter.setdefault(docname, [])
+    if name not in count:
+        count.append(name)
+    index = count.index(name) + 1
+    chapter = chapter_number(docname)
+    return f"Figure {chapter}.{index}" if chapter else f"Figure {index}"
+
+
+_figure_counter: dict[str, list[str]] = {}
+
+
+def chapter_number(docname: str) -> int | None:
+    """The section number the table of contents gives `docname` (numbered parts only)."""
+    import yaml
+
+    from omcc import inputs
+    from omcc.paths import ROOT
+
+    if not docname:
+        return None
+    toc = yaml.safe_load(inputs.record_file(ROOT / "_toc.yml").decode("utf-8"))
+    number = 0
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            if part.get("numbered"):
+                number += 1
+                if chapter["file"] == docname:
+                    return number
+    return None
+
+
+def figure_address(name: str) -> str:
+    """The book's address of a figure, e.g. 'open-models-closed-chips.github.io/chapters/x.html#fig-y'."""
+    import yaml
+
+    from omcc import inputs
+    from omcc.paths import ROOT
+
+    cff = yaml.safe_load(inputs.record_file(ROOT / "CITATION.cff").decode("utf-8"))
+    base = str(cff.get("url", "")).removeprefix("https://").removeprefix("http://").rstrip("/")
+    docname = os.environ.get("OMCC_DOCNAME", "")
+    return f"{base}/{docname}.html#{name}" if docname else f"{base}/#{name}"
+
+
+def _lay_out(fig, name: str) -> None:
+    """Draw title, subtitle and footer, measured, and fit the axes between them."""
+    renderer = fig.canvas.get_renderer()
+    width_px = fig.get_figwidth() * fig.dpi
+    height_px = fig.get_figheight() * fig.dpi
+    margin = 0.012 * width_px
+    usable = width_px - 2 * margin
+    y = height_px - margin
+    for attr, size, weight, colour in (("_omcc_title", TITLE_PT, "bold", INK), ("_omcc_subtitle", SUBTITLE_PT, "normal", MUTED)):
+        text = getattr(fig, attr, "")
+        if not text:
+            continue
+        t = fig.text(margin / width_px, y / height_px, _wrap(text, size, usable, renderer, weight), ha="left", va="top",
+                     fontsize=size, fontweight=weight, color=colour, linespacing=1.15)
+        y -= t.get_window_extent(renderer).height + 0.35 * size * fig.dpi / 72
+    footer = source_text(fig._omcc_sources)
+    note = getattr(fig, "_omcc_note", "")
+    if note:
+        footer += f"\nNote: {note}"
+    footer += f"\n{figure_number(name)} · {BOOK} · {figure_address(name)}"
+    f = fig.text(margin / width_px, margin / height_px, _wrap(footer, FOOTER_PT, usable, renderer), ha="left",
+                 va="bottom", fontsize=FOOTER_PT, color=MUTED, linespacing=1.2)
+    bottom = (f.get_window_extent(renderer).height + margin * 2.2) / height_px
+    top = (y - margin * 0.6) / height_px
+    if top - bottom < 0.3:
+        raise ValueError(f"{name}: title and footer leave too little room for the chart: shorten them")
+    fig.tight_layout(rect=(0, bottom, 1, top))
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _is_china_orange(colour) -> bool:
+    """True for colours in the orange family reserved for China."""
+    try:
+        r, g, b, a = mpl.colors.to_rgba(colour)
+    except (ValueError, TypeError):
+        return False
+    if a == 0:
+        return False
+    h, lum, s = colorsys.rgb_to_hls(r, g, b)
+    return 0.03 <= h <= 0.13 and s > 0.45 and 0.3 < lum < 0.9
+
+
+def _mentions_china(artist) -> bool:
+    words = " ".join(str(x or "") for x in (artist.get_gid(), artist.get_label(),
+                                             artist.get_text() if isinstance(artist, Text) else "")).lower()
+    return any(w in words for w in ("china", "chinese", "cn"))
+
+
+def layout_report(fig) -> dict:
+    """What the drawn figure looks like to a reader: the smallest text as displayed,
+    text boxes that overlap each other or a data marker, and orange used for
+    anything that is not China. The tests require all lists to be empty."""
+    import numpy as np
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    scale = DISPLAY_PX / (fig.get_figwidth() * fig.dpi)  # figure pixels -> displayed pixels
+    width_px, height_px = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
+    candidates, data_texts = list(fig.texts), []
+    for ax in fig.axes:
+        candidates += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if tick.get_visible():
+                    candidates += [lab for lab in (tick.label1, tick.label2) if lab.get_visible()]
+        candidates += list(ax.texts)
+        data_texts += list(ax.texts)
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            candidates += list(legend.get_texts()) + [legend.get_title()]
+    for legend in fig.legends:
+        candidates += list(legend.get_texts()) + [legend.get_title()]
+    texts = []
+    for t in candidates:
+        if not t.get_visible() or not t.get_text().strip() or t.get_alpha() == 0:
+            continue
+        bb = t.get_window_extent(renderer)
+        inside = bb.x1 > 0 and bb.y1 > 0 and bb.x0 < width_px and bb.y0 < height_px
+        if bb.width <= 1 or bb.height <= 1 or not inside:
+            continue
+        texts.append((t, bb))
+    min_px = min((t.get_fontsize() * PX_PER_PT for t, _ in texts), default=None)
+    small = sorted({f"{t.get_text()[:30]!r} at {t.get_fontsize() * PX_PER_PT:.1f} px" for t, _ in texts
+                    if t.get_fontsize() * PX_PER_PT < MIN_DISPLAY_PX - 1e-6})
+    overlaps = []
+    for i, (a, ba) in enumerate(texts):
+        for b, bb in texts[i + 1:]:
+            w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+            h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+            if w > 1 and h > 1 and w * h * scale * scale > 4:
+                overlaps.append(f"text {a.get_text()[:30]!r} overlaps text {b.get_text()[:30]!r}")
+    markers = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_visible() and line.get_marker() not in (None, "", "None", " ") and line.get_markersize() > 0:
+                pts = line.get_transform().transform(np.column_stack([line.get_xdata(orig=False), line.get_ydata(orig=False)]))
+                r = line.get_markersize() * fig.dpi / 72 / 2
+                markers += [(p, r, line.get_label()) for p in pts if np.all(np.isfinite(p))]
+        for coll in ax.collections:
+            if isinstance(coll, PathCollection) and coll.get_visible():
+                offsets = coll.get_offset_transform().transform(coll.get_offsets())
+                sizes = coll.get_sizes() if len(coll.get_sizes()) else [36]
+                for k, p in enumerate(offsets):
+                    s = sizes[k % len(sizes)]
+                    markers.append((p, (s ** 0.5) * fig.dpi / 72 / 2, coll.get_label()))
+    for t, bb in texts:
+        if not any(t is d for d in data_texts):
+            continue
+        for (px, py), r, label in markers:
+            core = 0.6 * r  # a label may touch a marker's rim, not cover its centre
+            if bb.x0 < px + core and bb.x1 > px - core and bb.y0 < py + core and bb.y1 > py - core:
+                overlaps.append(f"text {t.get_text()[:30]!r} covers a data marker ({label})")
+                break
+    orange = []
+    for artist in fig.findobj():
+        colours = []
+        for getter in ("get_color", "get_facecolor", "get_edgecolor", "get_markerfacecolor"):
+            if hasattr(artist, getter):
+                try:
+                    value = getattr(artist, getter)()
+                except (TypeError, ValueError):
+                    continue
+                arr = np.atleast_2d(mpl.colors.to_rgba_array(value)) if value is not None and len(np.shape(value)) else []
+                colours += [tuple(c) for c in arr]
+        if any(_is_china_orange(c) for c in colours) and not _mentions_china(artist):
+            orange.append(f"{type(artist).__name__} {str(artist.get_label() or getattr(artist, 'get_text', lambda: '')())[:30]!r}")
+    return {"min_font_px": round(min_px, 2) if min_px else None, "small_text": small, "overlaps": sorted(set(overlaps)),
+            "orange_not_china": sorted(set(orange)),
+            "size_in": [round(fig.get_figwidth(), 3), round(fig.get_figheight(), 3)]}
+
+
+# --- output ----------------------------------------------------------------------------------
+
 FIGURE_KEY = "omcc_figure"
 # Fixed metadata so that the same data give byte-identical files.
 _PNG_METADATA = {"Software": None}
@@ -153,13 +419,14 @@ _SVG_METADATA = {"Date": None, "Creator": None}
 
 
 def show(fig, name: str, data=None):
-    """Render `fig` for the page and for its downloads; return the PNG for display
-    as the cell's value.
+    """Lay the figure out with its footer, render it for the page and for its
+    downloads, and return the PNG for display as the cell's value.
 
-    The downloads (PNG, SVG and, from `data`, a DataFrame of exactly the rows and
-    columns drawn, a CSV that starts with comment lines naming the figure and its
-    sources) travel in a hidden output of the page, so the build publishes the
-    files of exactly this execution, never a file left over from an earlier one.
+    The downloads (page PNG, SVG, 1920 x 1080 slide PNG and, from `data`, a
+    DataFrame of exactly the rows and columns drawn, a CSV whose first lines name
+    the figure and its sources) travel in a hidden output of the page with the
+    figure's layout report, so the build publishes the files of exactly this
+    execution, never a file left over from an earlier one.
     """
     import base64
 
@@ -168,20 +435,43 @@ def show(fig, name: str, data=None):
 
     if not name.startswith("fig-"):
         raise ValueError(f"figure names start with 'fig-' (stable anchors), got {name!r}")
+    sources = getattr(fig, "_omcc_sources", None)
+    if not sources:
+        raise ValueError("call finish(fig, sources) before show(): every figure names its sources")
+    _lay_out(fig, name)
+    report = layout_report(fig)
+    report.update(number=figure_number(name), address=figure_address(name), source_line=source_text(sources))
     files = {}
     if data is not None:
-        sources = getattr(fig, "_omcc_sources", None)
-        if not sources:
-            raise ValueError("call finish(fig, sources) before show(): the data download needs its sources")
         header = f"# {name}: data as plotted. {source_text(sources)}\n# Sources (references.bib keys): {'; '.join(sources)}\n"
         files["csv"] = header + data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
     png = io.BytesIO()
-    fig.savefig(png, format="png", metadata=_PNG_METADATA)
+    fig.savefig(png, format="png", dpi=PAGE_DPI, metadata=_PNG_METADATA)
+    slide = io.BytesIO()
+    fig.savefig(slide, format="png", dpi=SLIDE_DPI, metadata=_PNG_METADATA)
     svg = io.StringIO()
     fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
     files["png"] = base64.b64encode(png.getvalue()).decode("ascii")
+    files["slide.png"] = base64.b64encode(_slide_canvas(slide.getvalue())).decode("ascii")
     files["svg"] = svg.getvalue()
     metadata = {"scrapbook": {"name": f"omcc_figure_{name}", "mime_prefix": GLUE_PREFIX},
-                FIGURE_KEY: {"name": name, "files": files}}
+                FIGURE_KEY: {"name": name, "files": files, "report": report}}
     display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
-    return Image(data=png.getvalue(), format="png")
+    return Image(data=png.getvalue(), format="png", width=DISPLAY_PX)
+
+
+def _slide_canvas(png: bytes) -> bytes:
+    """The figure on a 1920 x 1080 white canvas (a shorter figure is centred)."""
+    from PIL import Image as PILImage
+
+    image = PILImage.open(io.BytesIO(png)).convert("RGB")
+    if image.size == (1920, 1080):
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    canvas = PILImage.new("RGB", (1920, 1080), "white")
+    image.thumbnail((1920, 1080))
+    canvas.paste(image, ((1920 - image.width) // 2, (1080 - image.height) // 2))
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -247,7 +247,15 @@ def run_notebook(nb, cwd: Path) -> Result:
     shell.displayhook = Hook(shell=shell, cache_size=shell.cache_size)
     shell.display_trap.hook = shell.displayhook  # run_cell installs the trap's hook as sys.displayhook
     shell.display_formatter.active_types = list(shell.display_formatter.formatters)
+    saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = Stream("stdout"), Stream("stderr")
+    try:
+        return _run_cells(nb, shell, sink, error)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run_cells(nb, shell, sink: list, error: dict) -> Result:
     result = Result()
     start = time.perf_counter()
     count = 0
@@ -301,6 +309,7 @@ def _fork_page(page: Page, out_path: Path) -> int:
         status = 1
         try:
             os.setpgid(0, 0)
+            os.environ["OMCC_DOCNAME"] = page.docname  # figures number themselves from it
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             result = run_notebook(page.nb, page.path.parent)

@@ -161,7 +161,71 @@ def _cite_box(app, pagename, templatename, context, doctree):
     )
 
 
+def _make_table_directive():
+    from docutils.parsers.rst import Directive, directives
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+
+    from omcc.tables import TABLE_MIME
+
+    class DataTable(Directive):
+        """```{data-table} tbl-name
+        Caption (MyST).
+        ```
+        A numbered, captioned table from a table glued with `omcc.tables.table`."""
+
+        required_arguments = 1
+        has_content = True
+        option_spec = {"class": directives.class_option}
+
+        def run(self):
+            name = self.arguments[0]
+            try:
+                glued = retrieve_glue_data(self.state.document, name).data
+            except Exception as exc:  # noqa: BLE001
+                raise self.error(f"data-table: {exc}") from None
+            data = glued.get(TABLE_MIME)
+            if data is None:
+                raise self.error(f"data-table: {name!r} was not glued with omcc.tables.table")
+            caption = " ".join(self.content).strip()
+            if not caption:
+                raise self.error(f"data-table {name}: a reader table needs a caption")
+            table = nodes.table(classes=["omcc-table"] + self.options.get("class", []))
+            title_nodes, messages = self.state.inline_text(caption, self.lineno)
+            table += nodes.title(caption, "", *title_nodes)
+            columns = data["columns"]
+            markup = set(data.get("markup", []))
+            group = nodes.tgroup(cols=len(columns))
+            table += group
+            for _ in columns:
+                group += nodes.colspec(colwidth=1)
+            head = nodes.thead()
+            group += head
+            head += self._row(columns, [False] * len(columns), data.get("align"))
+            body = nodes.tbody()
+            group += body
+            for cells in data["rows"]:
+                body += self._row(cells, [c in markup for c in columns], data.get("align"))
+            table["names"].append(name)
+            self.state.document.note_explicit_target(table, table)
+            return [table] + messages
+
+        def _row(self, cells, parse, align):
+            row = nodes.row()
+            for i, (cell, markup) in enumerate(zip(cells, parse)):
+                entry = nodes.entry(classes=[f"text-{align[i]}"] if align else [])
+                if markup:
+                    inline, _ = self.state.inline_text(str(cell), self.lineno)
+                    entry += nodes.paragraph("", "", *inline)
+                else:
+                    entry += nodes.paragraph(str(cell), str(cell))  # text node: escaped by every writer
+                row += entry
+            return row
+
+    return DataTable
+
+
 def setup(app):
+    app.add_directive("data-table", _make_table_directive())
     from myst_nb.ext.glue.domain import NbGlueDomain
 
     class BookGlueDomain(NbGlueDomain):
