@@ -65,3 +65,52 @@ def badge(verdict: str) -> str:
 def keys(cell) -> list[str]:
     """Bib keys in one source cell."""
     return source_keys(cell)
+
+
+# --- trip-wires -------------------------------------------------------------------------
+
+UNDER_REVIEW = "under review"
+
+
+def evaluate_checks(checks: pd.DataFrame, numbers: dict) -> dict[str, list[dict]]:
+    """Evaluate every condition of `checks` (the claim_checks table) against the
+    chapters' key numbers (page -> name -> record). Returns claim_id -> list of
+    results, each with the condition, the number's value and text, and `holds`.
+    A condition naming a number no page computes raises ValueError."""
+    out: dict[str, list[dict]] = {}
+    for _, row in checks.iterrows():
+        page = f"chapters/{row['page']}"
+        record = numbers.get(page, {}).get(row["key_number"])
+        if record is None:
+            raise ValueError(f"data/claim_checks.csv: condition {row['check_id']} names key number "
+                             f"'{row['key_number']}', which chapters/{row['page']}.md does not glue")
+        value = record.get("value")
+        low = None if pd.isna(row["low"]) else float(row["low"])
+        high = None if pd.isna(row["high"]) else float(row["high"])
+        holds = value is not None and (low is None or value >= low) and (high is None or value <= high)
+        out.setdefault(row["claim_id"], []).append({
+            "check_id": row["check_id"], "condition": row["condition"], "page": row["page"],
+            "key_number": row["key_number"], "value": value, "text": record.get("text", ""),
+            "low": low, "high": high, "holds": bool(holds),
+        })
+    return out
+
+
+def status(results: dict[str, list[dict]], claim_id: str) -> str:
+    """'holds', 'under review' (a condition broke) or 'no condition'."""
+    mine = results.get(claim_id, [])
+    if not mine:
+        return "no condition"
+    return "holds" if all(r["holds"] for r in mine) else UNDER_REVIEW
+
+
+def glue_verdicts(claims: pd.DataFrame, ids: list[str]) -> None:
+    """For a chapter's opening: glue `verdict_c8` (the badge, Markdown) and
+    `claim_c8` (the claim in short) for each claim in `ids`."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    frame = claims.set_index("claim_id", drop=False) if "claim_id" in claims.columns else claims
+    for cid in ids:
+        row = frame.loc[cid]
+        glue(f"verdict_{cid.lower()}", Markdown(badge(row["verdict"])), display=False)

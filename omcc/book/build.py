@@ -189,10 +189,18 @@ def execute_pages(root: Path = ROOT) -> dict:
     pages = execute.load_pages(root)
     cache = execute.Cache(CACHE)
     done: dict[str, tuple] = {}
-    for round_pages in ([p for p in pages if p.is_notebook and not p.second_round],
-                        [p for p in pages if p.is_notebook and p.second_round]):
-        if round_pages and round_pages[0].second_round:
-            state.write(STATE, {name: res for name, (_, res) in done.items()}, root)
+    for second, round_pages in ((False, [p for p in pages if p.is_notebook and not p.second_round]),
+                                (True, [p for p in pages if p.is_notebook and p.second_round])):
+        if second:  # the chapters are done: their numbers and the verdict conditions, for the summaries
+            try:
+                checks = state.write(STATE, {name: res for name, (_, res) in done.items()}, root)
+            except ValueError as exc:
+                raise BuildStopped(str(exc)) from None
+            for claim, results in sorted(checks.items()):
+                for r in results:
+                    if not r["holds"]:
+                        log(f"{claim} is under review: {r['key_number']} on {r['page']} is {r['text']}, "
+                            f"outside [{r['low']}, {r['high']}] ({r['condition']})")
         todo = []
         for page in round_pages:
             cached = cache.get(page, root)
