@@ -132,7 +132,7 @@ def add_figure_downloads(site: Path) -> None:
             caption = _CAPTION_TEXT.search(inner)
             first = html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).split(". ")[0].strip() if caption else name
             links = []
-            for ext, word in (("png", "PNG"), ("svg", "SVG"), ("csv", "data (CSV)")):
+            for ext, word in (("png", "PNG"), ("slide.png", "slide (16:9 PNG)"), ("svg", "SVG"), ("csv", "data (CSV)")):
                 if (site / "figures" / f"{name}.{ext}").exists():
                     links.append(f'<a href="../figures/{name}.{ext}" download>{word}</a>')
             cite = html.escape(citation.apa(f"{label}: {first}"))
