@@ -118,11 +118,9 @@ def origin_marker(origin: str) -> str:
 
 def new_figure(title: str, subtitle: str = "", figsize=None, **subplot_kw):
     """A figure with a takeaway title and a grey subtitle, 8 inches wide and at
-    most 4.5 high (a taller `figsize` is refused: it would not fit a slide)."""
+    most 4.5 high (the layout report flags any other size: it would not fit a slide)."""
     use_style()
     width, height = figsize or (WIDTH_IN, MAX_HEIGHT_IN)
-    if width != WIDTH_IN or height > MAX_HEIGHT_IN + 1e-9:
-        raise ValueError(f"figures are {WIDTH_IN} inches wide and at most {MAX_HEIGHT_IN} high (16:9), got {figsize}")
     # A Figure outside pyplot: the notebook shows it once, as the cell's value,
     # instead of the inline backend showing a second copy at the end of the cell.
     fig = Figure(figsize=(width, height))
@@ -301,9 +299,8 @@ def _lay_out(fig, name: str) -> None:
                  va="bottom", fontsize=FOOTER_PT, color=MUTED, linespacing=1.2)
     bottom = (f.get_window_extent(renderer).height + margin * 2.2) / height_px
     top = (y - margin * 0.6) / height_px
-    if top - bottom < 0.3:
-        raise ValueError(f"{name}: title and footer leave too little room for the chart: shorten them")
-    fig.tight_layout(rect=(0, bottom, 1, top))
+    fig._omcc_cramped = top - bottom < 0.3  # title and footer leave too little room for the chart
+    fig.tight_layout(rect=(0, bottom, 1, max(top, bottom + 0.1)))
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -405,7 +402,13 @@ def layout_report(fig) -> dict:
                 colours += [tuple(c) for c in arr]
         if any(_is_china_orange(c) for c in colours) and not _mentions_china(artist):
             orange.append(f"{type(artist).__name__} {str(artist.get_label() or getattr(artist, 'get_text', lambda: '')())[:30]!r}")
-    return {"min_font_px": round(min_px, 2) if min_px else None, "small_text": small, "overlaps": sorted(set(overlaps)),
+    frame = []
+    if abs(fig.get_figwidth() - WIDTH_IN) > 1e-6 or fig.get_figheight() > MAX_HEIGHT_IN + 1e-6:
+        frame.append(f"figure is {fig.get_figwidth():g} x {fig.get_figheight():g} in: it must be {WIDTH_IN:g} wide "
+                     f"and at most {MAX_HEIGHT_IN:g} high (16:9)")
+    if getattr(fig, "_omcc_cramped", False):
+        frame.append("title, subtitle and footer leave less than 30% of the height for the chart")
+    return {"frame": frame, "min_font_px": round(min_px, 2) if min_px else None, "small_text": small, "overlaps": sorted(set(overlaps)),
             "orange_not_china": sorted(set(orange)),
             "size_in": [round(fig.get_figwidth(), 3), round(fig.get_figheight(), 3)]}
 
