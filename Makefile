@@ -4,19 +4,24 @@
 
 PYTHON ?= python3
 VENV := .venv
-PY := $(VENV)/bin/python
+# The project's own folder first on the path: a copied or moved folder uses its own code.
+PY := PYTHONPATH=$(CURDIR) $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book pdf test clean venv system-deps
+.PHONY: book html test clean venv system-deps
 
+# The site, with the PDF edition when XeLaTeX is installed (the build says so when it is not).
 book: $(STAMP)
 	$(PY) -m omcc.book.build
 
-# The PDF edition needs XeLaTeX and CJK fonts (Debian: see README, "PDF edition").
-pdf: $(STAMP)
-	$(PY) -m omcc.book.build
+# The site without the PDF edition: the quick loop after editing a table.
+html: $(STAMP)
+	$(PY) -m omcc.book.build --html-only
 
+# Installs the Debian packages the tests need when they are missing (as root or
+# with sudo), or names the command to run; then runs the tests.
 test: $(STAMP)
+	$(PY) -m omcc.book.system_deps
 	$(PY) -m pytest
 
 venv: $(STAMP)
@@ -31,15 +36,9 @@ $(STAMP): requirements.txt
 	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/omcc-repo.pth"
 	touch $(STAMP)
 
-# Debian packages the tests and the PDF edition need (run as root):
-# Chromium for the browser tests, poppler-utils to inspect the PDF,
-# XeLaTeX, LaTeX packages and CJK fonts for the PDF edition.
-SYSTEM_PACKAGES := chromium poppler-utils latexmk texlive-xetex texlive-latex-extra \
-	texlive-fonts-recommended texlive-lang-chinese texlive-lang-other fonts-noto-cjk \
-	fonts-freefont-otf xindy
-system-deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES)
+# The Debian packages alone (the list lives in omcc/book/system_deps.py).
+system-deps: $(STAMP)
+	$(PY) -m omcc.book.system_deps
 
 clean:
 	rm -rf _build

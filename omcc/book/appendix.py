@@ -71,8 +71,9 @@ def data_appendix_markdown(root: Path = ROOT) -> str:
         licences = ", ".join(lic.get("title", lic["name"]) for lic in res.get("licenses", []))
         title = res.get("title", name)
         fields = "\n".join(_field_row(f) for f in res["schema"]["fields"])
-        apa = citation.apa(f"Data table '{name}': {title}")
-        bib = citation.bibtex(f"Data table {name}: {title}")
+        where = f"chapters/appendix_data.html#table-{name.replace('_', '-')}"
+        apa = citation.apa(f"Data table '{name}': {title}", path=where)
+        bib = citation.bibtex(f"Data table {name}: {title}", path=where)
         parts.append(
             f"""({"table-" + name.replace("_", "-")})=
 ### `{name}`: {title}

@@ -283,9 +283,11 @@ def _drop_build_records(nb) -> None:
 
 
 def run_jupyter_book(builder: str = "html", output: Path = STAGING) -> int:
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(SRC), "--path-output", str(output),
-           "--builder", builder, "-n", "-W", "--keep-going"]
-    log("jupyter-book " + " ".join(cmd[2:]).replace(str(ROOT) + "/", ""))
+    # `python -c` rather than the venv's jupyter-book script, whose first line names the
+    # folder the venv was made in: a moved or copied project must use its own files.
+    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+           "build", str(SRC), "--path-output", str(output), "--builder", builder, "-n", "-W", "--keep-going"]
+    log("jupyter-book " + " ".join(cmd[3:]).replace(str(ROOT) + "/", ""))
     env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=source_date_epoch(),
                PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     return run(cmd, cwd=ROOT, env=env)

@@ -135,8 +135,9 @@ def add_figure_downloads(site: Path) -> None:
             for ext, word in (("png", "PNG"), ("slide.png", "slide (16:9 PNG)"), ("svg", "SVG"), ("csv", "data (CSV)")):
                 if (site / "figures" / f"{name}.{ext}").exists():
                     links.append(f'<a href="../figures/{name}.{ext}" download>{word}</a>')
-            cite = html.escape(citation.apa(f"{label}: {first}"))
-            bib = html.escape(citation.bibtex(f"{label}: {first}"))
+            where = f"{page.relative_to(site).as_posix()}#{name}"
+            cite = html.escape(citation.apa(f"{label}: {first}", path=where))
+            bib = html.escape(citation.bibtex(f"{label}: {first}", path=where))
             return (
                 match.group(0)
                 + f'\n<div class="figure-downloads" id="{name}-downloads"><p>Download: {" · ".join(links)}</p>'

@@ -153,8 +153,8 @@ def _cite_box(app, pagename, templatename, context, doctree):
         return
     title = re.sub(r"<[^>]+>", "", context.get("title", "")).strip() or pagename
     title = html.unescape(title)
-    apa = html.escape(citation.apa(title))
-    bib = html.escape(citation.bibtex(title))
+    apa = html.escape(citation.apa(title, path=f"{pagename}.html"))
+    bib = html.escape(citation.bibtex(title, path=f"{pagename}.html"))
     context["body"] = body + (
         f'<div class="cite-box" id="cite-this-page"><p><strong>Cite this page.</strong> {apa}</p>'
         f"<details><summary>BibTeX</summary><pre>{bib}</pre></details></div>"
@@ -225,6 +225,9 @@ def _make_table_directive():
 
 
 def setup(app):
+    from omcc.book import bibstyle
+
+    bibstyle.register()
     app.add_directive("data-table", _make_table_directive())
     from myst_nb.ext.glue.domain import NbGlueDomain
 
