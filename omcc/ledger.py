@@ -47,7 +47,10 @@ def validate(claims: pd.DataFrame, chapters_dir=CHAPTERS) -> None:
         page = chapters_dir / f"{row['chapter']}.md"
         if not page.exists():
             raise ValueError(f"claims ledger: {row['claim_id']} points to a missing chapter {row['chapter']!r}")
-        if not re.search(rf"^\({re.escape(row['section'])}\)=\s*$", page.read_text(encoding="utf-8"), re.M):
+        from omcc import inputs
+
+        text = inputs.record_file(page).decode("utf-8")  # the page that checks this re-runs when the chapter changes
+        if not re.search(rf"^\({re.escape(row['section'])}\)=\s*$", text, re.M):
             raise ValueError(f"claims ledger: {row['claim_id']} points to section {row['section']!r}, "
                              f"which is not a label in chapters/{row['chapter']}.md")
 
@@ -114,3 +117,19 @@ def glue_verdicts(claims: pd.DataFrame, ids: list[str]) -> None:
     for cid in ids:
         row = frame.loc[cid]
         glue(f"verdict_{cid.lower()}", Markdown(badge(row["verdict"])), display=False)
+
+
+def figures_in_section(chapter: str, section: str, chapters_dir=CHAPTERS) -> list[str]:
+    """Names of the figures (fig-...) in a chapter's section: from its label
+    `(section)=` to the next section label of the same or higher level."""
+    from omcc import inputs
+
+    text = inputs.record_file(chapters_dir / f"{chapter}.md").decode("utf-8")
+    start = re.search(rf"^\({re.escape(section)}\)=\s*\n(#+) ", text, re.M)
+    if not start:
+        return []
+    level = len(start.group(1))
+    rest = text[start.end():]
+    end = re.search(rf"^\([a-z0-9-]+\)=\s*\n#{{1,{level}}} ", rest, re.M)
+    body = rest[: end.start()] if end else rest
+    return re.findall(r"name:\s*(fig-[a-z0-9-]+)", body)

@@ -196,6 +196,8 @@ def execute_pages(root: Path = ROOT) -> dict:
                 checks = state.write(STATE, {name: res for name, (_, res) in done.items()}, root)
             except ValueError as exc:
                 raise BuildStopped(str(exc)) from None
+            for line in state.changes_since_last_build(STATE):
+                log(f"changed since the last build: {line}")
             for claim, results in sorted(checks.items()):
                 for r in results:
                     if not r["holds"]:
@@ -364,6 +366,9 @@ def _build(with_pdf: bool) -> int:
         raise BuildStopped("files changed while the build ran: nothing was published; run `make book` again")
     publish.swap(incoming, SITE)
     SITE_INPUTS.write_text(inputs_now + "\n")
+    from omcc.book import state
+
+    state.mark_published(STATE)
     log(f"site published to {SITE.relative_to(ROOT)}" + (" with the PDF edition" if pdf else ""))
     return 0
 
