@@ -450,11 +450,14 @@ def show(fig, name: str, data=None):
         files["csv"] = header + data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=PAGE_DPI, metadata=_PNG_METADATA)
+    small = io.BytesIO()  # drawn at the displayed width: sharp for ordinary screens and phones
+    fig.savefig(small, format="png", dpi=PAGE_DPI / 2, metadata=_PNG_METADATA)
     slide = io.BytesIO()
     fig.savefig(slide, format="png", dpi=SLIDE_DPI, metadata=_PNG_METADATA)
     svg = io.StringIO()
     fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
     files["png"] = base64.b64encode(png.getvalue()).decode("ascii")
+    files["720.png"] = base64.b64encode(small.getvalue()).decode("ascii")
     files["slide.png"] = base64.b64encode(_slide_canvas(slide.getvalue())).decode("ascii")
     files["svg"] = svg.getvalue()
     metadata = {"scrapbook": {"name": f"omcc_figure_{name}", "mime_prefix": GLUE_PREFIX},

@@ -133,3 +133,82 @@ def figures_in_section(chapter: str, section: str, chapters_dir=CHAPTERS) -> lis
     end = re.search(rf"^\([a-z0-9-]+\)=\s*\n#{{1,{level}}} ", rest, re.M)
     body = rest[: end.start()] if end else rest
     return re.findall(r"name:\s*(fig-[a-z0-9-]+)", body)
+
+
+# --- rendering the ledger, the scorecard and the summaries ---------------------------------
+
+CHAPTER_TITLES = {
+    "adoption": "Adoption of open models",
+    "export_controls": "Export controls and smuggling",
+    "efficiency": "Algorithmic efficiency",
+    "energy": "Data-centre energy and subsidies",
+    "investment": "Investment risk",
+}
+REVIEW_BADGE = "{bdg-dark}`under review`"
+
+
+def _short_number(value) -> str:
+    return "not available" if value is None else f"{value:g}"
+
+
+def entry_markdown(row, results: list[dict], figures: list[str]) -> str:
+    """MyST for one claim's ledger entry. Every text from data is escaped;
+    only identifiers (keys, labels, figure names) become markup."""
+    from omcc.text import md_escape
+
+    cid = row["claim_id"]
+    lines = [badge(row["verdict"]) + (" " + REVIEW_BADGE if status({cid: results}, cid) == UNDER_REVIEW else ""), ""]
+    lines.append(f"**The article says:** {md_escape(row['claim'])} (source it names: {md_escape(row['article_source'])})")
+    lines.append("")
+    lines.append(f"**Why this verdict:** {md_escape(row['reasons'])}")
+    lines.append("")
+    original = row["original_source"]
+    if pd.notna(original) and str(original).strip():
+        how = "read" if row["original_found"] else "identified, but only re-reports of it could be read"
+        lines.append(f"**Original source:** {{cite:t}}`{original}` ({how}).")
+    else:
+        lines.append("**Original source:** not found.")
+    lines.append("")
+    evidence = f"**Evidence:** {{ref}}`{row['section']}` in {{doc}}`{CHAPTER_TITLES.get(row['chapter'], row['chapter'])} <{row['chapter']}>`"
+    if figures:
+        evidence += "; " + ", ".join(f"{{numref}}`{f}`" for f in figures)
+    lines.append(evidence + f" (strongest evidence: {md_escape(str(row['evidence_tier']).replace('_', ' '))}).")
+    lines.append("")
+    if results:
+        lines.append("**This verdict rests on:**")
+        lines.append("")
+        for r in results:
+            mark = "holds" if r["holds"] else "**broken: verdict under review**"
+            lines.append(f"- {md_escape(r['condition'])}: now {md_escape(r['text'])} ({mark}).")
+    else:
+        lines.append("**This verdict rests on:** no condition recorded yet.")
+    return "\n".join(lines)
+
+
+def short_title(row) -> str:
+    """The claim's short title (claims.title), or its text."""
+    title = row.get("title") if hasattr(row, "get") else None
+    return str(title) if title is not None and not pd.isna(title) and str(title).strip() else str(row["claim"])
+
+
+def scorecard_grid(claims: pd.DataFrame, checks: dict) -> pd.DataFrame:
+    """The scorecard: a row per chapter (in book order), a column per step of the
+    verdict scale, and in each cell the claims of that chapter with that verdict,
+    each a link to its ledger entry (a claim under review is marked). Cells hold
+    identifiers and escaped titles only."""
+    from omcc.text import md_escape
+
+    rows = []
+    for chapter, title in CHAPTER_TITLES.items():
+        mine = claims[claims["chapter"] == chapter].copy()
+        mine["_n"] = mine["claim_id"].str[1:].astype(int)
+        out = {"Chapter": f"{{doc}}`{title} <{chapter}>`"}
+        for verdict in VERDICTS:
+            cells = []
+            for _, row in mine[mine["verdict"] == verdict].sort_values("_n").iterrows():
+                cid = row["claim_id"]
+                mark = " (under review)" if status(checks, cid) == UNDER_REVIEW else ""
+                cells.append(f"[{cid}: {md_escape(short_title(row))}{mark}](#{cid.lower()})")
+            out[verdict.capitalize()] = " · ".join(cells)
+        rows.append(out)
+    return pd.DataFrame(rows)

@@ -40,6 +40,9 @@ def assemble(staged: Path, done: dict, pdf: Path | None) -> Path:
     add_data_downloads(incoming)
     add_key_numbers_table(incoming, results)
     add_pdf_edition(incoming, pdf)
+    from omcc.book.optimize import optimize
+
+    optimize(incoming, small_renders(results))
     return incoming
 
 
@@ -103,6 +106,18 @@ def figure_records(results: dict) -> dict[str, dict]:
     return found
 
 
+def small_renders(results: dict) -> dict[str, bytes]:
+    """sha256 of each figure's page PNG -> the same figure drawn 720 px wide."""
+    import base64
+    import hashlib
+
+    out = {}
+    for files in figure_records(results).values():
+        if "720.png" in files:
+            out[hashlib.sha256(base64.b64decode(files["png"])).hexdigest()] = base64.b64decode(files["720.png"])
+    return out
+
+
 def write_figure_files(site: Path, results: dict) -> None:
     """The PNG, SVG and CSV of every figure, as this build's pages drew them."""
     import base64
@@ -111,6 +126,8 @@ def write_figure_files(site: Path, results: dict) -> None:
     folder.mkdir(exist_ok=True)
     for name, files in sorted(figure_records(results).items()):
         for ext, content in files.items():
+            if ext == "720.png":
+                continue  # served on the page (as WebP), not a download
             data = base64.b64decode(content) if ext == "png" else content.encode("utf-8")
             (folder / f"{name}.{ext}").write_bytes(data)
 

@@ -1,0 +1,211 @@
+"""Make the published pages light and fast on a phone, without changing the theme.
+
+Applied to the assembled site (`omcc.book.publish`), measured with
+`bench/site_speed.py`:
+
+- the theme's Font Awesome script (1.5 MB, run on every page to draw a dozen
+  icons) is dropped; those icons are drawn by a few lines of CSS from the same
+  icon paths (Font Awesome Free, CC BY 4.0);
+- every stylesheet of a page is served as one file, so the first paint waits for
+  one request instead of nine; scripts load with `defer`, so none blocks it;
+- the search index and its scripts load only on the search page;
+- figures are served at the size they are shown: 720 and 1440 pixels wide, as
+  lossless WebP, with their width and height, and lazily below the first screen;
+- every text file also gets a gzip copy (`.gz`) for hosts that serve them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+ICONS = Path(__file__).with_name("assets") / "fa_icons.json"
+BUNDLE = "_static/omcc-bundle.css"
+KEEP_SYNC = ("documentation_options.js",)  # inline scripts right after it read its global
+SEARCH_ONLY = ("searchtools.js", "language_data.js", "searchindex.js")
+FIGURE_WIDTHS = (720, 1440)
+DISPLAY_WIDTH = 720
+GZIP_SUFFIXES = {".html", ".css", ".js", ".svg", ".csv", ".json", ".txt", ".xml", ".bib"}
+
+
+# --- icons -------------------------------------------------------------------------------
+
+
+def icon_css() -> str:
+    icons = json.loads(ICONS.read_text(encoding="utf-8"))
+    licence = icons.pop("_licence")
+    rules = [f"/* Icons: {licence}. */",
+             ".fa-solid, .fa-regular, .fa-brands { display: inline-block; height: 1em; width: 1em; "
+             "vertical-align: -0.125em; background-color: currentColor; "
+             "-webkit-mask: var(--omcc-icon) no-repeat center / contain; mask: var(--omcc-icon) no-repeat center / contain; }",
+             ".fa-solid::before, .fa-regular::before, .fa-brands::before { content: none !important; }",
+             ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.2em; }"]
+    for name, icon in sorted(icons.items()):
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {icon["w"]} {icon["h"]}"><path d="{icon["path"]}"/></svg>'
+        rules.append(f'.fa-{name} {{ width: {icon["w"] / icon["h"]:.3f}em; '
+                     f'--omcc-icon: url("data:image/svg+xml,{quote(svg, safe=" /=:,.-")}"); }}')
+    return "\n".join(rules) + "\n"
+
+
+# --- stylesheets and scripts ---------------------------------------------------------------
+
+_LINK = re.compile(r'<link\b[^>]*rel="stylesheet"[^>]*>\s*')
+_HREF = re.compile(r'href="([^"]+)"')
+_SCRIPT = re.compile(r'<script\b([^>]*)\bsrc="([^"]+)"([^>]*)>\s*</script>')
+
+
+def _site_path(page: Path, site: Path, href: str) -> Path:
+    return (page.parent / href.split("?")[0]).resolve().relative_to(site.resolve())
+
+
+def bundle_css(site: Path, pages: list[Path]) -> str | None:
+    """Concatenate the stylesheets the pages link (same list on every page) into
+    one file with the icon rules; return its path from the site root."""
+    first = next((p for p in pages if _LINK.search(p.read_text(encoding="utf-8"))), None)
+    if first is None:
+        return None
+    parts = []
+    for tag in _LINK.findall(first.read_text(encoding="utf-8")):
+        href = _HREF.search(tag).group(1)
+        rel = _site_path(first, site, href)
+        css = (site / rel).read_text(encoding="utf-8")
+        css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)
+        # the icon fonts: the icons are drawn by the rules of icon_css() instead
+        css = re.sub(r"@font-face\s*\{[^}]*Font Awesome[^}]*\}", "", css)
+        # url(...) in a stylesheet is relative to that stylesheet: make it relative to the bundle
+        css = re.sub(r"url\((['\"]?)(?!data:|https?:|/)([^'\")]+)\1\)",
+                     lambda m: f"url({m.group(1)}{_rebase(rel.parent, m.group(2))}{m.group(1)})", css)
+        parts.append(f"/* {rel.as_posix()} */\n{css}")
+    parts.append(icon_css())
+    (site / BUNDLE).write_text("\n".join(parts), encoding="utf-8")
+    return BUNDLE
+
+
+def _rebase(folder: Path, url: str) -> str:
+    import posixpath
+
+    target = posixpath.normpath(posixpath.join(folder.as_posix(), url))
+    return posixpath.relpath(target, Path(BUNDLE).parent.as_posix())
+
+
+def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
+    text = page.read_text(encoding="utf-8")
+    rel_root = "../" * (len(page.relative_to(site).parts) - 1)
+    is_search = page.name == "search.html"
+    if bundle:
+        digest = hashlib.sha256((site / bundle).read_bytes()).hexdigest()[:12]
+        links = _LINK.findall(text)
+        if links:
+            text = text.replace(links[0], f'<link rel="stylesheet" href="{rel_root}{bundle}?v={digest}" />\n', 1)
+            for tag in links[1:]:
+                text = text.replace(tag, "", 1)
+
+    def script(m: re.Match) -> str:
+        before, src, after = m.groups()
+        name = src.split("?")[0].rsplit("/", 1)[-1]
+        if name == "fontawesome.js" or (name in SEARCH_ONLY and not is_search):
+            return ""
+        attrs = before + after
+        if "defer" not in attrs and "async" not in attrs and name not in KEEP_SYNC:
+            attrs = " defer" + attrs
+        return f'<script{attrs.rstrip()} src="{src}"></script>'
+
+    text = _SCRIPT.sub(script, text)
+    text = re.sub(r'<link rel="preload" as="script" href="[^"]*fontawesome[^"]*"\s*/?>\s*', "", text)
+    # Jupyter Book's Thebe settings: this book runs no code in the browser
+    text = re.sub(r'<script type="text/x-thebe-config">.*?</script>\s*', "", text, flags=re.S)
+    text = re.sub(r"<script>kernelName = '[^']*'</script>\s*", "", text)
+    # the theme's search buttons: their accessible name must contain their visible text
+    text = re.sub(r'(<button[^>]*class="[^"]*search-button[^"]*"[^>]*?)\s+aria-label="Search"', r"\1", text)
+    page.write_text(text, encoding="utf-8")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+_IMG = re.compile(r'<img\b([^>]*?)src="((?:\.\./)*_images/([^"/]+)\.png)"([^>]*)>')
+
+
+def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) -> set[str]:
+    """Serve each figure at the width it is shown: 720 px for ordinary screens and
+    phones, 1440 px for sharp screens, both drawn at that size by matplotlib
+    (`renders` maps the hash of a page PNG to its 720-px drawing) and stored as
+    lossless WebP (charts are flat colours: lossless is small and exact). The first
+    image of a page loads at once, the others when the reader scrolls to them."""
+    from PIL import Image
+
+    made: dict[str, tuple[int, int]] = {}
+    images = site / "_images"
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        count = 0
+
+        def picture(m: re.Match) -> str:
+            nonlocal count
+            before, src, stem, after = m.groups()
+            source = images / f"{stem}.png"
+            if not source.exists():
+                return m.group(0)
+            if stem not in made:
+                made[stem] = _variants(Image, source, renders)
+            width, height = made[stem]
+            base = src[: -len(f"{stem}.png")]
+            attrs = re.sub(r'\s(width|height|loading|decoding|fetchpriority)="[^"]*"', "", before + after).strip()
+            count += 1
+            lazy = ' loading="lazy"' if count > 1 else ' fetchpriority="high"'
+            sizes = f'(max-width: {DISPLAY_WIDTH + 40}px) 100vw, {DISPLAY_WIDTH}px'
+            srcset = f"{base}{stem}-720.webp 720w, {base}{stem}-1440.webp {width}w"
+            return (f'<img {attrs} src="{base}{stem}-720.webp" srcset="{srcset}" sizes="{sizes}" '
+                    f'width="{DISPLAY_WIDTH}" height="{round(DISPLAY_WIDTH * height / width)}"{lazy} decoding="async">')
+
+        new = _IMG.sub(picture, text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    return set(made)
+
+
+def _variants(Image, source: Path, renders: dict[str, bytes]) -> tuple[int, int]:
+    """Write <stem>-720.webp and <stem>-1440.webp (lossless); return the PNG's size."""
+    data = source.read_bytes()
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    width, height = image.size
+    image.save(source.with_name(f"{source.stem}-1440.webp"), lossless=True, method=6)
+    small = renders.get(hashlib.sha256(data).hexdigest())
+    if small is not None:
+        image720 = Image.open(io.BytesIO(small)).convert("RGB")
+    else:  # an image that is not one of the book's figures: scale it
+        image720 = image.resize((720, round(height * 720 / width)), Image.LANCZOS) if width > 720 else image
+    image720.save(source.with_name(f"{source.stem}-720.webp"), lossless=True, method=6)
+    return width, height
+
+
+# --- compression -----------------------------------------------------------------------------
+
+
+def precompress(site: Path) -> None:
+    """A .gz beside every text file, byte-identical from build to build."""
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in GZIP_SUFFIXES and path.stat().st_size > 1024:
+            buffer = io.BytesIO()
+            with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as gz:
+                gz.write(path.read_bytes())
+            path.with_name(path.name + ".gz").write_bytes(buffer.getvalue())
+
+
+def optimize(site: Path, renders: dict[str, bytes] | None = None) -> None:
+    pages = sorted(site.rglob("*.html"))
+    bundle = bundle_css(site, pages)
+    for page in pages:
+        rewrite_page(page, site, bundle)
+    converted = responsive_images(site, [p for p in pages if p.parent.name == "chapters"], renders or {})
+    for stem in converted:  # every page now points at the sized copies
+        (site / "_images" / f"{stem}.png").unlink(missing_ok=True)
+    for path in (site / "_static" / "scripts").glob("fontawesome.js*"):
+        path.unlink()
+    for path in site.rglob("*.map"):  # source maps are for the theme's developers
+        path.unlink()
+    precompress(site)
