@@ -106,8 +106,8 @@ def _calls(source, name):
 
 def test_closed_share_is_one_figure_per_basis_not_a_range():
     # the study's closed average is glued from the computation; Nagle and Yue's 80% is stated apart
-    assert '"closed_avg", closed_avg' in CHAPTER and "adoption.closed_share_average(usage)" in CHAPTER
-    assert "{glue:text}`closed_scmp` to {glue:text}`closed_nagle`" not in CHAPTER
+    assert '"openrouter_closed_study_average", closed_avg' in CHAPTER and "adoption.closed_share_average(usage)" in CHAPTER
+    assert "{glue:text}`openrouter_closed_scmp` to {glue:text}`openrouter_closed_nagle`" not in CHAPTER
     assert "openrouter_closed_scmp` to" not in CHAPTER
     assert "A separate analysis of OpenRouter data by Nagle and Yue" in CHAPTER
     assert "70-80%" not in CHAPTER and "70%-80%" not in CHAPTER
