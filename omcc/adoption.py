@@ -1,33 +1,44 @@
-"""Adoption of open models: price-performance, workload cost, leaderboard composition.
+"""Adoption of open models: usage shares, price against capability, leaderboards.
 
-The adoption chapter (claims C1, C3 to C7) uses three small computations, all
-on the curated tables `model_prices`, `model_scores` and `leaderboard_snapshots`.
+The adoption chapter (claims C1, C3 to C7) computes five things from the curated
+tables `usage_shares`, `model_prices`, `model_scores`, `leaderboard_snapshots`
+and `ai_patents`.
 
-1. **Price-performance Pareto frontier.** A model is on the frontier when no
+1. **Closed models' share of OpenRouter tokens.** The a16z x OpenRouter study
+   splits tokens into three groups: Chinese open-weight models, open-weight
+   models from elsewhere, and closed models. Over the study's year
+
+       closed average = 1 - (Chinese open average) - (other open average)
+
+   and at the end of the study, closed = 1 - (open share, all origins).
+
+2. **Blended price.** For input and output prices p_in and p_out (US dollars per
+   million tokens) and a share s of input tokens,
+
+       blended = s * p_in + (1 - s) * p_out
+
+   With s = 3/4 this is the "3:1 blended price" that Artificial Analysis
+   publishes. A model's cost relative to another is the ratio of their blended
+   prices; at any monthly volume T the bill is T / 1e6 * blended.
+
+3. **Capable, and the cost ratio.** A model is *capable* when its score on a
+   capability index is at least `floor`, by default the lowest score among the
+   US closed models compared. The cost ratio of a US closed model u to the
+   cheapest capable Chinese open model c is blended_u / blended_c.
+
+4. **Price-performance (Pareto) frontier.** A model is on the frontier when no
    other model is at least as cheap *and* at least as capable, and strictly
    better on one of the two:
 
        on_frontier(i)  <=>  there is no j with  price_j <= price_i,
                             score_j >= score_i and (price_j < price_i or score_j > score_i)
 
-2. **Monthly cost of a startup workload.** For a workload of T tokens a month,
-   of which a share s are input (prompt) tokens and 1 - s output tokens, and
-   prices p_in and p_out in USD per million tokens:
-
-       cost = T / 1e6 * (s * p_in + (1 - s) * p_out)
-
-   With s = 3/4 the bracket is the "3:1 blended price" that Artificial Analysis
-   publishes, so cost = T / 1e6 * blended. The cost ratio between a US closed
-   model u and the cheapest *capable* Chinese open model c is cost_u / cost_c,
-   where capable means a capability score at least `floor` (by default the
-   lowest score among the US closed models compared).
-
-3. **Leaderboard composition.** Among the open-weight models ranked 1..N in a
+5. **Leaderboard composition.** Among the open-weight models ranked 1..N in a
    snapshot, the count and share by developer country; and the open-weight rank
    of a named model (gpt-oss-120b for claim C7).
 
-The workload (`WORKLOAD_TOKENS_PER_MONTH`, `WORKLOAD_INPUT_SHARE`) is a stated
-scenario, not data.
+`WORKLOAD_TOKENS_PER_MONTH` and `WORKLOAD_INPUT_SHARE` state an example workload
+(a scenario, not data) for the monthly-bill helpers.
 """
 
 from __future__ import annotations
@@ -207,3 +218,87 @@ def open_rank_of(snapshots: pd.DataFrame, leaderboard: str, snapshot_date, model
         raise KeyError(f"{model_prefix!r} not in {leaderboard} {snapshot_date}")
     rank = hit["rank_open_weights"].iloc[0]
     return None if pd.isna(rank) else int(rank)
+
+
+# --- names for readers ----------------------------------------------------------
+
+COUNTRY_NAMES = {"CN": "China", "US": "United States", "KR": "South Korea", "JP": "Japan", "IN": "India",
+                 "World": "World"}
+
+
+def country_name(code: str) -> str:
+    """'China' for 'CN'; an unknown code is returned unchanged."""
+    return COUNTRY_NAMES.get(code, code)
+
+
+_VARIANT_SUFFIXES = (" (reasoning)", " (high)", " (thinking)")
+
+
+def short_model_name(name: str) -> str:
+    """A model's name without the variant suffix a leaderboard adds ('(reasoning)', '(high)')."""
+    for suffix in _VARIANT_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+# --- usage shares -----------------------------------------------------------------
+
+CN_OPEN_AVERAGE = "openrouter_cn_2025_average"
+OTHER_OPEN_AVERAGE = "openrouter_row_open_2025_average"
+OPEN_LATE_2025 = "openrouter_open_late_2025"
+
+
+def closed_share_average(usage: pd.DataFrame) -> float:
+    """Closed models' average share of OpenRouter tokens over the a16z x OpenRouter
+    study's year: 1 - Chinese open average - other open average (`usage` indexed by id)."""
+    return 1 - float(usage.at[CN_OPEN_AVERAGE, "share"]) - float(usage.at[OTHER_OPEN_AVERAGE, "share"])
+
+
+def closed_share_late_2025(usage: pd.DataFrame) -> float:
+    """Closed models' share of OpenRouter tokens by late 2025: 1 - open share (all origins)."""
+    return 1 - float(usage.at[OPEN_LATE_2025, "share"])
+
+
+DOWNLOADER_BASED_UNIVERSES = {"downloads_by_downloader_country"}
+"""Universes of `usage_shares` that count downloads by where the downloader is.
+None is published yet (claim C5); a row of this kind needs this universe added
+to the table's schema."""
+
+
+def downloader_country_rows(usage: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `usage_shares` that give downloads by the downloader's country."""
+    return usage[usage["universe"].isin(DOWNLOADER_BASED_UNIVERSES)]
+
+
+# --- provenance helpers -------------------------------------------------------------
+
+
+def price_rows(prices: pd.DataFrame, scores: pd.DataFrame, model_ids, capability_index: str | None = None,
+               price: str | None = "blended") -> list:
+    """The rows of `model_prices` and `model_scores` behind a number about `model_ids`.
+
+    `price` selects the price rows: "blended" (published blended prices), "io"
+    (input and output list prices), "all", or None (no price rows: a number about
+    scores only). Scores are those on `capability_index` (every index when None).
+    """
+    ids = [model_ids] if isinstance(model_ids, str) else list(model_ids)
+    sc = scores[scores["model_id"].isin(ids)]
+    if capability_index is not None:
+        sc = sc[sc["capability_index"] == capability_index]
+    pr = prices[prices["model_id"].isin(ids)]
+    if price == "blended":
+        pr = pr[pr["blended_usd_per_mtok_3to1"].notna()]
+    elif price == "io":
+        pr = pr[pr["input_usd_per_mtok"].notna()]
+    elif price is None:
+        return [sc]
+    elif price != "all":
+        raise ValueError(f"price must be 'blended', 'io', 'all' or None, got {price!r}")
+    return [pr, sc]
+
+
+def board_rows(snapshots: pd.DataFrame, leaderboard: str, snapshot_date) -> pd.DataFrame:
+    """The rows of one leaderboard snapshot."""
+    return snapshots[(snapshots["leaderboard"] == leaderboard)
+                     & (snapshots["snapshot_date"] == pd.Timestamp(snapshot_date))]
