@@ -192,16 +192,23 @@ def finish(fig, sources: Iterable[str], note: str = "", top: float | None = None
 
 def label_points(ax, xs, ys, labels, *, fontsize: float = 10.5, colours=None, **kwargs):
     """Label data points without overlaps: adjustText moves each label off the
-    markers and other labels and draws a thin leader line where it moved far."""
-    from adjustText import adjust_text
-
+    markers and other labels and draws a thin leader line where it moved far.
+    The labels are placed when `show()` has laid the figure out (placing them
+    earlier would leave them where the final layout no longer fits)."""
     colours = colours or [INK] * len(labels)
     texts = [ax.text(x, y, str(label), fontsize=fontsize, color=c, zorder=5)
              for x, y, label, c in zip(xs, ys, labels, colours)]
     if texts:
-        adjust_text(texts, x=list(xs), y=list(ys), ax=ax, expand=(1.15, 1.3),
-                    arrowprops=dict(arrowstyle="-", color="#888888", lw=0.6), **kwargs)
+        ax.figure.__dict__.setdefault("_omcc_labels", []).append((ax, texts, list(xs), list(ys), kwargs))
     return texts
+
+
+def _place_labels(fig) -> None:
+    from adjustText import adjust_text
+
+    for ax, texts, xs, ys, kwargs in getattr(fig, "_omcc_labels", []):
+        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.15, 1.3),
+                    arrowprops=dict(arrowstyle="-", color="#888888", lw=0.6), **kwargs)
 
 
 # --- layout --------------------------------------------------------------------------------
@@ -442,6 +449,7 @@ def show(fig, name: str, data=None):
     if not sources:
         raise ValueError("call finish(fig, sources) before show(): every figure names its sources")
     _lay_out(fig, name)
+    _place_labels(fig)
     report = layout_report(fig)
     report.update(number=figure_number(name), address=figure_address(name), source_line=source_text(sources))
     files = {}

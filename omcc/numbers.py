@@ -104,7 +104,11 @@ def rows_of(*frames) -> list[dict]:
             raise ValueError("rows must come from omcc.load(...) (filtered, indexed or sliced, but not merged or "
                              "pivoted): this one has lost the name of its table")
         if isinstance(frame, pd.Series):
+            name = frame.name  # a row taken by its index label, e.g. frame.loc["id"]
             frame = frame.to_frame().T
+            missing = [k for k in keys if k not in frame.columns]
+            if len(missing) == 1 and name is not None:
+                frame[missing[0]] = [name]
             frame.attrs.update(omcc_table=table, omcc_key=keys)
         if any(k not in frame.columns for k in keys):
             frame = frame.reset_index()
