@@ -184,3 +184,14 @@ def _glue_with_record(name: str, text: str, record: dict | None) -> None:
     if record is not None:
         metadata[RECORD_KEY] = record
     display({GLUE_PREFIX + "text/plain": repr(text)}, raw=True, metadata=metadata)
+
+
+def glue_quoted(name: str, record: dict, page: str) -> str:
+    """Glue, on a summary page, a number a chapter computed: the same text, value
+    and provenance as the chapter's record (from `omcc.book.state.key_numbers()`),
+    so the two pages cannot disagree."""
+    quoted = dict(record, name=name)
+    if page:
+        quoted["formula"] = (record.get("formula") or "") + f" (computed in {page.rsplit('/', 1)[-1].replace('_', ' ')})"
+    _glue_with_record(name, quoted["text"], quoted)
+    return quoted["text"]

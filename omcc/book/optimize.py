@@ -40,15 +40,27 @@ def icon_css() -> str:
     icons = json.loads(ICONS.read_text(encoding="utf-8"))
     licence = icons.pop("_licence")
     rules = [f"/* Icons: {licence}. */",
-             ".fa-solid, .fa-regular, .fa-brands { display: inline-block; height: 1em; width: 1em; "
+             ".fa-solid, .fa-regular, .fa-brands, .fas, .far, .fab { display: inline-block; height: 1em; width: 1em; "
              "vertical-align: -0.125em; background-color: currentColor; "
              "-webkit-mask: var(--omcc-icon) no-repeat center / contain; mask: var(--omcc-icon) no-repeat center / contain; }",
-             ".fa-solid::before, .fa-regular::before, .fa-brands::before { content: none !important; }",
+             ".fa-solid::before, .fa-regular::before, .fa-brands::before, .fas::before, .far::before, .fab::before "
+             "{ content: none !important; }",
+             # icons the theme draws with the icon font in pseudo-elements: drawn from the same paths
+             "div.admonition > .admonition-title::after, .admonition > .admonition-title::after { content: '' !important; "
+             "font: inherit !important; width: 1rem; height: 1rem; top: 50%; transform: translateY(-50%); "
+             "background-color: currentColor; -webkit-mask: var(--omcc-icon-circle-info) no-repeat center / contain; "
+             "mask: var(--omcc-icon-circle-info) no-repeat center / contain; }",
+             ".nav-link.nav-external::after, nav.bd-links li > a.reference.external::after, a.reference.download::before, "
+             ".bd-sidebar-secondary.hide:not(:hover) .onthispage::after, .breadcrumb-item:not(.breadcrumb-home)::before "
+             "{ content: none !important; }",
              ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.2em; }"]
+    variables = []
     for name, icon in sorted(icons.items()):
         svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {icon["w"]} {icon["h"]}"><path d="{icon["path"]}"/></svg>'
-        rules.append(f'.fa-{name} {{ width: {icon["w"] / icon["h"]:.3f}em; '
-                     f'--omcc-icon: url("data:image/svg+xml,{quote(svg, safe=" /=:,.-")}"); }}')
+        url = f'url("data:image/svg+xml,{quote(svg, safe=" /=:,.-")}")'
+        variables.append(f"--omcc-icon-{name}: {url};")
+        rules.append(f'.fa-{name} {{ width: {icon["w"] / icon["h"]:.3f}em; --omcc-icon: var(--omcc-icon-{name}); }}')
+    rules.insert(1, ":root { " + " ".join(variables) + " }")
     return "\n".join(rules) + "\n"
 
 
@@ -77,6 +89,7 @@ def bundle_css(site: Path, pages: list[Path]) -> str | None:
         css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)
         # the icon fonts: the icons are drawn by the rules of icon_css() instead
         css = re.sub(r"@font-face\s*\{[^}]*Font Awesome[^}]*\}", "", css)
+        css = re.sub(r"(?:\.fa-[a-z0-9-]+:+before,?)+\{content:\"\\\\?[^\"]*\"\}", "", css)  # 2,000 glyph rules
         # url(...) in a stylesheet is relative to that stylesheet: make it relative to the bundle
         css = re.sub(r"url\((['\"]?)(?!data:|https?:|/)([^'\")]+)\1\)",
                      lambda m: f"url({m.group(1)}{_rebase(rel.parent, m.group(2))}{m.group(1)})", css)
@@ -196,8 +209,13 @@ def precompress(site: Path) -> None:
             path.with_name(path.name + ".gz").write_bytes(buffer.getvalue())
 
 
+def site_pages(site: Path) -> list[Path]:
+    """The pages of the site (not the theme's template fragments under _static)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts)
+
+
 def optimize(site: Path, renders: dict[str, bytes] | None = None) -> None:
-    pages = sorted(site.rglob("*.html"))
+    pages = site_pages(site)
     bundle = bundle_css(site, pages)
     for page in pages:
         rewrite_page(page, site, bundle)
