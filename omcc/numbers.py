@@ -159,13 +159,24 @@ def glue_number(
         "value": None if is_missing(value) else float(value),
         "unit": unit,
         "text": shown,
+        "style": style,
+        "digits": digits,
         "description": description,
         "formula": formula,
         "sources": ";".join(keys),
         "rows": provenance,
     }
     _glue_with_record(name, shown, record)
+    _glue_vi(record)
     return shown
+
+
+def _glue_vi(record: dict) -> None:
+    """The same number, written the Vietnamese way, under `<name>__vi`."""
+    from omcc.i18n import format_value_vi
+
+    text = format_value_vi(record["value"], record.get("style", "number"), record.get("digits", 1), record.get("unit", ""))
+    _glue_with_record(f"{record['name']}__vi", text, dict(record, text=text, lang="vi", of=record["name"]))
 
 
 def glue_text(name: str, text: str) -> str:
@@ -189,9 +200,11 @@ def _glue_with_record(name: str, text: str, record: dict | None) -> None:
 def glue_quoted(name: str, record: dict, page: str) -> str:
     """Glue, on a summary page, a number a chapter computed: the same text, value
     and provenance as the chapter's record (from `omcc.book.state.key_numbers()`),
-    so the two pages cannot disagree."""
-    quoted = dict(record, name=name)
+    so the two pages cannot disagree; also its Vietnamese form, `<name>__vi`."""
+    quoted = {k: v for k, v in record.items() if k not in ("lang", "of")}
+    quoted["name"] = name
     if page:
         quoted["formula"] = (record.get("formula") or "") + f" (computed in {page.rsplit('/', 1)[-1].replace('_', ' ')})"
     _glue_with_record(name, quoted["text"], quoted)
+    _glue_vi(quoted)
     return quoted["text"]

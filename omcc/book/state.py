@@ -29,7 +29,7 @@ def records(results: dict) -> dict[str, dict[str, dict]]:
         for cell in result.outputs:
             for output in cell:
                 record = (output.get("metadata") or {}).get(RECORD_KEY)
-                if record:
+                if record and not record.get("lang"):  # the Vietnamese forms are the same numbers
                     out.setdefault(page, {})[record["name"]] = record
     return out
 
