@@ -203,6 +203,7 @@ def glue_quoted(name: str, record: dict, page: str) -> str:
     so the two pages cannot disagree; also its Vietnamese form, `<name>__vi`."""
     quoted = {k: v for k, v in record.items() if k not in ("lang", "of")}
     quoted["name"] = name
+    quoted["quoted_from"] = {"page": page, "name": record.get("of") or record["name"]}
     if page:
         quoted["formula"] = (record.get("formula") or "") + f" (computed in {page.rsplit('/', 1)[-1].replace('_', ' ')})"
     _glue_with_record(name, quoted["text"], quoted)

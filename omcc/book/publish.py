@@ -188,7 +188,8 @@ def key_number_rows(results: dict) -> list[dict]:
         for cell in result.outputs:
             for out in cell:
                 record = (out.get("metadata") or {}).get(RECORD_KEY)
-                if record and not record.get("lang"):  # the Vietnamese forms are the same numbers
+                # the Vietnamese forms and the summaries' quotations are the same numbers
+                if record and not record.get("lang") and not record.get("quoted_from"):
                     a = anchor(page, record["name"])
                     rows.append({"page": page, "anchor": a, "url": f"{base}/chapters/key_numbers.html#{a}", **record})
     rows.sort(key=lambda r: (r["page"], r["name"]))

@@ -95,7 +95,8 @@ def visit_key_number_html(self, node):
     page = self.builder.current_docname
     self._omcc_kn = getattr(self, "_omcc_kn", 0) + 1  # one translator per page: ids stable from build to build
     pop_id = f"kn-pop-{self._omcc_kn}"
-    target = self.builder.get_relative_uri(page, KEY_NUMBERS_PAGE) + "#" + anchor(page, record.get("of") or record["name"])
+    origin = record.get("quoted_from") or {"page": page, "name": record.get("of") or record["name"]}
+    target = self.builder.get_relative_uri(page, KEY_NUMBERS_PAGE) + "#" + anchor(origin["page"], origin["name"])
     self.body.append(f'<button type="button" class="kn-num" popovertarget="{pop_id}">')
     node["omcc_popover"] = popover_html(record, page, pop_id, target)
 
