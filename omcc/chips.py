@@ -242,3 +242,91 @@ def classify_all(metrics: pd.DataFrame, thresholds: pd.DataFrame, rule_ids) -> p
         {rule: [classify(metrics.loc[c], thresholds, rule) for c in metrics.index] for rule in rule_ids},
         index=metrics.index,
     )
+
+
+# --- provenance and H100-equivalents -------------------------------------------------
+
+def rows_for(specs: pd.DataFrame, chips, metrics) -> pd.DataFrame:
+    """The rows of accelerator_specs behind the values `spec_table` gives for
+    `chips` x `metrics`: each preferred row, and, where a dense value is derived
+    from its sparse twin (no preferred dense row), the preferred sparse row.
+    The result is a filtered slice of the loaded table, so it keeps its name
+    (for `omcc.numbers.glue_number(rows=...)`)."""
+    chips, metrics = list(chips), list(metrics)
+    preferred = specs["preferred"].astype(bool)
+    mine = specs[specs["chip_id"].isin(chips) & preferred]
+    keep = mine["metric"].isin(metrics)
+    for dense in metrics:
+        sparse = SPARSE_TWIN.get(dense)
+        if sparse is None:
+            continue
+        has_dense = set(mine.loc[mine["metric"] == dense, "chip_id"])
+        keep |= (mine["metric"] == sparse) & ~mine["chip_id"].isin(has_dense)
+    return mine[keep]
+
+
+H100 = "h100_sxm"  # the reference chip of an H100-equivalent
+EQUIVALENT_METRIC = "bf16_dense_tflops"
+
+
+def h100_equivalents(count, table: pd.DataFrame, chip: str, reference: str = H100,
+                     metric: str = EQUIVALENT_METRIC) -> float:
+    """A number of `chip`s in H100-equivalents of peak dense BF16 compute:
+    count x (dense BF16 TFLOPS of the chip / dense BF16 TFLOPS of the H100 SXM)."""
+    if count is None or pd.isna(count):
+        return float("nan")
+    return float(count) * ratio(table, chip, reference, metric)
+
+
+# Which chip's specifications convert each chip count in smuggling_estimates to
+# H100-equivalents. None: the source names no single chip type (a count of
+# "AI chips", or a mix whose split is not given as numbers), so a conversion
+# needs an assumption that the text states. A model input, kept here until the
+# table has a chip column of its own.
+ESTIMATE_CHIP = {
+    "cnas2025_smuggled_2024": None,  # 'AI chips', type not stated
+    "cnas2025_h100_in_prc_claim": "h100_sxm",
+    "cnas2025_order_2400_h100": "h100_sxm",
+    "doj2025_tampa_a100": "a100_sxm_80gb",
+    "ft2023_a800_orders": "a800",
+    "ft2024_h20_1m": "h20",
+    "reuters2026_h200_orders": "h200",
+    "highflyer2021_a100": "a100_sxm_80gb",  # PCIe A100: same dense BF16 as the SXM card
+    "deepseek2024_v3_h800": "h800",
+    "semianalysis2025_deepseek_50k": None,  # a mix of H800, H100 and H20
+}
+QUANTITIES = ["quantity_low", "quantity_central", "quantity_high"]
+
+
+def estimates_in_h100e(estimates: pd.DataFrame, table: pd.DataFrame, assume: str | None = None) -> pd.DataFrame:
+    """The chip counts of smuggling_estimates (rows in ESTIMATE_CHIP), with each
+    quantity also in H100-equivalents: columns chip_id, assumed (True where the
+    source names no chip and `assume` supplies one), and <quantity>_h100e.
+    Rows whose chip is unknown and `assume` is None get missing H100-equivalents."""
+    frame = estimates.set_index("id") if "id" in estimates.columns else estimates
+    out = frame.loc[[i for i in ESTIMATE_CHIP if i in frame.index]].copy()
+    out["chip_id"] = [ESTIMATE_CHIP[i] for i in out.index]
+    out["assumed"] = out["chip_id"].isna() & (assume is not None)
+    out["chip_id"] = out["chip_id"].fillna(assume) if assume is not None else out["chip_id"]
+    for q in QUANTITIES:
+        out[f"{q}_h100e"] = [
+            h100_equivalents(n, table, c) if isinstance(c, str) else float("nan")
+            for n, c in zip(out[q], out["chip_id"])
+        ]
+    return out
+
+
+def rule_actor(agency: str) -> str:
+    """Who acted, from export_control_rules.agency: 'China', 'third country' or 'US'."""
+    text = str(agency)
+    if "China" in text or "PRC" in text:
+        return "China"
+    if "third country" in text:
+        return "third country"
+    return "US"
+
+
+def open_at_top(row: pd.Series) -> bool:
+    """True if an estimate's range is open at the top: no high end is given
+    ("more than 100,000", "several hundred thousand")."""
+    return pd.isna(row["quantity_high"]) and (pd.notna(row["quantity_low"]) or pd.notna(row["quantity_central"]))

@@ -301,7 +301,7 @@ def _lay_out(fig, name: str) -> None:
     note = getattr(fig, "_omcc_note", "")
     if note:
         footer += f"\nNote: {note}"
-    footer += f"\n{figure_number(name)} · {BOOK} · {figure_address(name)}"
+    footer += f"\n{figure_number(name)} · {figure_address(name)}"
     f = fig.text(margin / width_px, margin / height_px, _wrap(footer, FOOTER_PT, usable, renderer), ha="left",
                  va="bottom", fontsize=FOOTER_PT, color=MUTED, linespacing=1.2)
     bottom = (f.get_window_extent(renderer).height + margin * 2.2) / height_px

@@ -12,7 +12,8 @@ from omcc.paths import DATA
 
 # Which chip's specs convert each chip-count row of smuggling_estimates to
 # H100-equivalents (dense BF16). None: the source names no chip type, so a
-# conversion needs an assumption about the mix.
+# conversion needs an assumption about the mix. Kept here independently of
+# chips.ESTIMATE_CHIP, which the chapter uses; a test keeps the two equal.
 CHIP_OF_ROW = {
     "cnas2025_smuggled_2024": None,  # 'AI chips', type not stated
     "cnas2025_h100_in_prc_claim": "h100_sxm",
@@ -94,3 +95,114 @@ def test_provenance_cells_describe_sources_not_lookups(name):
     text = (DATA / f"{name}.csv").read_text(encoding="utf-8").lower()
     for pattern in [r"\bstored\b", r"\bindex ids?\b"]:
         assert not re.search(pattern, text), (name, pattern)
+
+
+# --- the chapter rewrite of the corrections and briefing edition --------------------------
+
+import ast
+
+from omcc.paths import CHAPTERS
+
+PAGE = CHAPTERS / "export_controls.md"
+
+
+def _code_cells(text):
+    return re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, re.DOTALL)
+
+
+def _prose(text):
+    return re.sub(r"```\{code-cell\}.*?```", "", text, flags=re.DOTALL)
+
+
+def test_model_mapping_matches_the_pinned_one():
+    assert chips.ESTIMATE_CHIP == CHIP_OF_ROW
+
+
+def test_h100_equivalents_follow_the_spec_table(table):
+    sm = load("smuggling_estimates")
+    out = chips.estimates_in_h100e(sm, table)
+    h100 = table.at[H100, "bf16_dense_tflops"]
+    for rid, chip in CHIP_OF_ROW.items():
+        row = out.loc[rid]
+        if chip is None:
+            assert pd.isna(row["quantity_low_h100e"]), rid  # no chip named: no conversion without an assumption
+            continue
+        expected = row["quantity_low"] * table.at[chip, "bf16_dense_tflops"] / h100
+        assert row["quantity_low_h100e"] == pytest.approx(expected), rid
+    assumed = chips.estimates_in_h100e(sm, table, assume=H100)
+    assert assumed.at["cnas2025_smuggled_2024", "assumed"]
+    assert assumed.at["cnas2025_smuggled_2024", "quantity_central_h100e"] == pytest.approx(140_000)
+    assert not assumed.at["ft2024_h20_1m", "assumed"]
+    # a smuggled H100-class chip has several times an H20's compute
+    assert table.at[H100, "bf16_dense_tflops"] / table.at["h20", "bf16_dense_tflops"] > 5
+
+
+def test_open_ranges_are_only_the_more_than_rows():
+    sm = load("smuggling_estimates").set_index("id")
+    assert chips.open_at_top(sm.loc["cnas2025_smuggled_2024"])  # 'several hundred thousand'
+    assert chips.open_at_top(sm.loc["ft2024_h20_1m"])  # 'more than one million'
+    assert chips.open_at_top(sm.loc["cnas2025_h100_in_prc_claim"])  # 'more than 100,000'
+    assert not chips.open_at_top(sm.loc["ft2023_a800_orders"])  # 'approximately 100,000'
+    assert not chips.open_at_top(sm.loc["semianalysis2025_deepseek_50k"])  # 'approximately 50,000'
+    assert sm.at["semianalysis2025_deepseek_50k", "quantity_low"] == 50_000  # the efficiency chapter reads it
+
+
+def test_h20_sits_just_under_the_notification_band_not_the_control_line(table):
+    metrics = chips.chip_metrics(table, load("accelerators").set_index("chip_id"))
+    th = load("export_control_thresholds").set_index(["rule_id", "clause"])
+    h20 = metrics.at["h20", "tpp"]
+    notify = th.at[("oct2023_acr_update", "3A090.b.1"), "tpp_min"]
+    control = th.at[("oct2023_acr_update", "3A090.a.1"), "tpp_min"]
+    assert 0.95 * notify < h20 < notify
+    assert h20 < control / 2
+    assert metrics.at["h20", "performance_density"] < th.at[("oct2023_acr_update", "3A090.b.2"), "performance_density_min"]
+    text = PAGE.read_text(encoding="utf-8")
+    assert "{glue:text}`notify_tpp_min` at which" in text
+
+
+def test_last_us_decision_on_the_h20_before_the_article_is_the_licence_with_revenue_share():
+    rules = load("export_control_rules")
+    rules = rules.assign(actor=rules["agency"].map(chips.rule_actor))
+    h20 = rules[rules["chips"].fillna("").str.contains("h20") & (rules["actor"] == "US")]
+    last = h20[h20["date_announced"] <= pd.Timestamp("2025-11-25")].sort_values("date_announced").iloc[-1]
+    assert last["rule_id"] == "aug2025_h20_resumption"
+    by_id = rules.set_index("rule_id")["actor"]
+    assert by_id["aug2025_china_h20_guidance"] == "China" and by_id["jul2025_malaysia_permit"] == "third country"
+    assert 'rules["actor"] == "US"' in PAGE.read_text(encoding="utf-8")
+
+
+def test_chapter_text_matches_the_corrected_data():
+    text = PAGE.read_text(encoding="utf-8")
+    prose = _prose(text)
+    assert "23 October" in prose and "techdator2023nvidiahalt" in prose
+    assert "deepseek2025isca" in prose  # the H800's 400 GB/s
+    assert "h20_2024_h100e" in prose and "CNAS does not say which chips it counts" in prose
+    assert "tens of thousands" not in prose
+    assert ".style" not in text
+
+
+def test_every_glued_number_has_description_formula_and_rows():
+    calls = 0
+    for cell in _code_cells(PAGE.read_text(encoding="utf-8")):
+        source = "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "glue_number":
+                calls += 1
+                given = {k.arg for k in node.keywords}
+                assert {"description", "formula", "rows"} <= given, ast.unparse(node)[:120]
+    assert calls > 20
+
+
+def test_reasons_are_two_sentences_and_checks_name_glued_numbers():
+    claims = load("claims").set_index("claim_id")
+    for cid in ["C8", "C9"]:
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", claims.at[cid, "reasons"].strip())
+        assert len(sentences) == 2, (cid, sentences)
+        assert len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", claims.at[cid, "data_shows"].strip())) == 1, cid
+    checks = load("claim_checks")
+    text = PAGE.read_text(encoding="utf-8")
+    for cid in ["C8", "C9"]:
+        mine = checks[checks["claim_id"] == cid]
+        assert len(mine) >= 1, cid
+        for name in mine["key_number"]:
+            assert re.search(rf'glue_number\(\s*f?"{name}"', text) or f'("{name}"' in text, name
