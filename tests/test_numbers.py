@@ -23,9 +23,11 @@ def test_format_value(value, style, digits, unit, expected):
     assert format_value(value, style, digits, unit) == expected
 
 
-def test_missing_values_are_refused():
-    with pytest.raises(ValueError):
-        format_value(math.nan)
+def test_missing_values_read_not_available():
+    from omcc.numbers import NOT_AVAILABLE
+
+    assert format_value(math.nan) == NOT_AVAILABLE
+    assert format_value(None, style="percent") == NOT_AVAILABLE
 
 
 def test_unknown_style_is_refused():
