@@ -238,10 +238,110 @@ def capex_by_year(capex: pd.DataFrame) -> pd.DataFrame:
     rows["value"] = rows[["capex_usd_bn", "capex_usd_bn_high"]].mean(axis=1)  # midpoint; NaN high is skipped
     rows["rank"] = rows["kind"].map({"reported": 0, "guidance": 1})
     best = rows.sort_values("rank").groupby(["company", "fiscal_year"], as_index=False).first()
-    return best[["company", "fiscal_year", "kind", "value", "source"]].sort_values(["fiscal_year", "company"]).reset_index(drop=True)
+    return (best[["company", "fiscal_year", "kind", "value", "source", "id"]]
+            .sort_values(["fiscal_year", "company"]).reset_index(drop=True))
 
 
 def vintages(capex: pd.DataFrame, years) -> dict[int, float]:
     """Total capex per fiscal year (sum over companies) for the given years."""
     by_year = capex_by_year(capex)
     return {int(y): float(by_year.loc[by_year["fiscal_year"] == y, "value"].sum()) for y in years}
+
+
+# --- provenance: the data rows behind a number ---------------------------------------
+
+
+def rows_by_id(table: pd.DataFrame, ids) -> pd.DataFrame:
+    """The rows of a loaded table with the given ids, as a frame that keeps the
+    table's name (for `glue_number(rows=...)`); works on the table as loaded
+    or indexed by id. Raises KeyError for an unknown id."""
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    frame = table.reset_index() if "id" not in table.columns else table
+    missing = sorted(set(ids) - set(frame["id"]))
+    if missing:
+        raise KeyError(f"no rows with id {missing}")
+    return frame[frame["id"].isin(ids)]
+
+
+def capex_rows(capex: pd.DataFrame, years, companies=None) -> pd.DataFrame:
+    """The ai_capex rows that `capex_by_year` takes for the given fiscal years
+    (and companies): the rows behind a vintage total."""
+    by_year = capex_by_year(capex)
+    chosen = by_year[by_year["fiscal_year"].isin(list(years))]
+    if companies is not None:
+        chosen = chosen[chosen["company"].isin(list(companies))]
+    return rows_by_id(capex, chosen["id"])
+
+
+# --- fiscal years and calendar years ---------------------------------------------------
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def fiscal_year_end(capex: pd.DataFrame) -> dict[str, str]:
+    """The month in which each company's fiscal year ends, read from the
+    `fiscal_year_note` of its full-year rows ('calendar year' is December;
+    'fiscal year to 30 June' is June)."""
+    out: dict[str, str] = {}
+    for company, notes in capex[capex["period"] == "full_year"].groupby("company")["fiscal_year_note"]:
+        ends = set()
+        for note in notes:
+            if note.startswith("calendar year"):
+                ends.add("December")
+            else:
+                ends.update(m for m in MONTHS if f" {m}" in note.split("(")[0])
+        if len(ends) != 1:
+            raise ValueError(f"{company}: fiscal-year end not readable from {sorted(set(notes))}")
+        out[company] = ends.pop()
+    return out
+
+
+#: For companies whose fiscal year does not end in December, the quarter rows
+#: that make up a calendar year, on the same definition as the company's
+#: fiscal-year figure (Microsoft: cash additions to property and equipment,
+#: excluding finance leases). A company missing here has no calendar figure.
+CALENDAR_QUARTERS = {
+    2025: {"Microsoft": ("microsoft_fy2025_q3", "microsoft_fy2025_q4_derived",
+                         "microsoft_fy2026_q1_cash", "microsoft_fy2026_q2")},
+}
+
+
+def calendar_year_capex(capex: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Capex per company in calendar `year`.
+
+    A company whose fiscal year ends in December: its reported fiscal-year
+    figure. Any other: the sum of the four calendar quarters listed in
+    CALENDAR_QUARTERS, or NaN ('not available') where they are not sourced.
+    Columns: company, fiscal_year_end, value, basis, ids (the rows used).
+    """
+    ends = fiscal_year_end(capex)
+    by_year = capex_by_year(capex)
+    reported = by_year[(by_year["fiscal_year"] == year) & (by_year["kind"] == "reported")].set_index("company")
+    table = capex.set_index("id")
+    rows = []
+    for company, end in sorted(ends.items()):
+        if end == "December" and company in reported.index:
+            r = reported.loc[company]
+            rows.append({"company": company, "fiscal_year_end": end, "value": float(r["value"]),
+                         "basis": "fiscal year = calendar year", "ids": (r["id"],)})
+            continue
+        ids = CALENDAR_QUARTERS.get(year, {}).get(company)
+        if ids and end != "December":
+            quarters = table.loc[list(ids)]
+            if (quarters["period"] != "quarter").any() or (quarters["company"] != company).any():
+                raise ValueError(f"CALENDAR_QUARTERS[{year}][{company}] must list four quarters of {company}")
+            rows.append({"company": company, "fiscal_year_end": end, "value": float(quarters["capex_usd_bn"].sum()),
+                         "basis": "sum of four calendar quarters", "ids": tuple(ids)})
+        else:
+            rows.append({"company": company, "fiscal_year_end": end, "value": np.nan,
+                         "basis": "not available", "ids": ()})
+    return pd.DataFrame(rows)
+
+
+def calendar_rows(capex: pd.DataFrame, year: int, companies=None) -> pd.DataFrame:
+    """The ai_capex rows behind `calendar_year_capex` (for provenance)."""
+    cal = calendar_year_capex(capex, year)
+    if companies is not None:
+        cal = cal[cal["company"].isin(list(companies))]
+    return rows_by_id(capex, [i for ids in cal["ids"] for i in ids])

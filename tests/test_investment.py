@@ -153,3 +153,24 @@ def test_path_band_is_ordered_while_all_vintages_are_paid_for():
     band = inv.path_band(v, range(2025, 2029), _bands())
     assert not band.isna().any().any()
     assert (band["low"] < band["central"]).all() and (band["central"] < band["high"]).all()
+
+
+# --- fiscal and calendar years ----------------------------------------------------------
+
+
+def test_fiscal_year_end_is_read_from_the_note():
+    import pandas as pd
+
+    frame = pd.DataFrame({"company": ["A", "B", "C"], "period": ["full_year"] * 3,
+                          "fiscal_year_note": ["calendar year", "fiscal year to 30 June (Jul 2024-Jun 2025)",
+                                               "fiscal year to 31 May (Jun 2024-May 2025)"]})
+    assert inv.fiscal_year_end(frame) == {"A": "December", "B": "June", "C": "May"}
+    with pytest.raises(ValueError):
+        inv.fiscal_year_end(frame.assign(fiscal_year_note="some year"))
+
+
+def test_calendar_year_without_sourced_quarters_is_not_available():
+    cal = inv.calendar_year_capex(load("ai_capex"), 2024).set_index("company")
+    # no quarter rows are listed for 2024: the June and May companies have no calendar figure
+    assert cal.loc[["Microsoft", "Oracle"], "value"].isna().all()
+    assert cal.at["Alphabet", "value"] == pytest.approx(52.535)
