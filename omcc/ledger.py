@@ -164,7 +164,7 @@ def entry_markdown(row, results: list[dict], figures: list[str]) -> str:
     lines.append("")
     original = row["original_source"]
     if pd.notna(original) and str(original).strip():
-        how = "read" if row["original_found"] else "identified, but only re-reports of it could be read"
+        how = "read at the publisher" if row["original_found"] else "identified, but not read at the publisher; the chapter names what was read instead"
         lines.append(f"**Original source:** {{cite:t}}`{original}` ({how}).")
     else:
         lines.append("**Original source:** not found.")
