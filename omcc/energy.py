@@ -316,6 +316,101 @@ def assumptions(x: ClusterInputs) -> pd.DataFrame:
     return pd.DataFrame({"parameter": list(asdict(x)), "value": list(asdict(x).values())})
 
 
+# --- the data rows behind a number (provenance for the chapter's key numbers) -----
+
+# The article the book tests (VnEconomy, 25 November 2025): what was known before it.
+ARTICLE_DATE = pd.Timestamp("2025-11-25")
+
+
+def rows(frame: pd.DataFrame, *ids: str) -> pd.DataFrame:
+    """The rows of a loaded table with these ids, in the order given (fails on an unknown id)."""
+    missing = [i for i in ids if i not in set(frame["id"])]
+    if missing:
+        raise KeyError(f"{frame.attrs.get('omcc_table', 'table')}: no row {', '.join(missing)}")
+    return frame[frame["id"].isin(ids)]
+
+
+SCENARIO_SPEC = {sid: (chip, region, price_id) for sid, _, chip, region, price_id in SCENARIOS}
+
+
+def input_rows(inputs: pd.DataFrame, parameter: str, applies_to=None, preferred_only: bool = False) -> pd.DataFrame:
+    """Rows of cluster_cost_inputs for a parameter (and chip or region), all or preferred only."""
+    rows = inputs[inputs["parameter"] == parameter]
+    if applies_to is not None:
+        rows = rows[rows["applies_to"].isin(applies_to if isinstance(applies_to, (list, tuple, set)) else [applies_to])]
+    if preferred_only:
+        rows = rows[rows["preferred"].astype(bool)]
+    return rows
+
+
+def scenario_rows(inputs: pd.DataFrame, prices: pd.DataFrame, specs: pd.DataFrame, scenario_ids) -> list[pd.DataFrame]:
+    """The data rows the cluster model reads for the given scenarios: the preferred
+    cluster_cost_inputs rows, the electricity_prices rows and the chips' preferred
+    dense BF16 rows of accelerator_specs (the rows `build_inputs` uses)."""
+    input_ids, price_ids, chips = set(), set(), set()
+    for sid in scenario_ids:
+        chip, region, price_id = SCENARIO_SPEC[sid]
+        chips.add(chip)
+        price_ids.add(price_id)
+        for parameter, applies_to in [("chip_price", chip), ("server_cost_multiplier", "all"), ("interconnect_share", "all"),
+                                      ("depreciation_years", "all"), ("system_power_kw", SYSTEM_POWER_PROXY.get(chip, chip)),
+                                      ("power_draw_fraction", "all"), ("pue", region), ("utilisation", "all")]:
+            input_ids.add(preferred(inputs, parameter, applies_to)["id"])
+    spec_rows = specs[specs["chip_id"].isin(chips) & (specs["metric"] == "bf16_dense_tflops") & specs["preferred"].astype(bool)]
+    return [inputs[inputs["id"].isin(input_ids)], prices[prices["id"].isin(price_ids)], spec_rows]
+
+
+def sensitivity_rows(inputs: pd.DataFrame, prices: pd.DataFrame, chip: str, price_ids) -> list[pd.DataFrame]:
+    """The rows behind `sensitivity_ranges` for one chip: every row of the parameters
+    varied (for that chip where the parameter is per chip) and the price rows."""
+    ref = SYSTEM_POWER_PROXY.get(chip, chip)
+    mask = (((inputs["parameter"] == "chip_price") & (inputs["applies_to"] == chip))
+            | ((inputs["parameter"] == "system_power_kw") & (inputs["applies_to"] == ref))
+            | inputs["parameter"].isin(["server_cost_multiplier", "depreciation_years", "pue"]))
+    return [inputs[mask], prices[prices["id"].isin(list(price_ids))]]
+
+
+# --- what the comparison depends on: the chip price -------------------------------
+
+
+def cost_at_chip_price(x: ClusterInputs, chip_price: float, metric: str = "per_pflop_hour") -> float:
+    """`metric` of `summary` with only the chip price changed."""
+    return summary(replace(x, chip_price=chip_price))[metric]
+
+
+def chip_price_curve(x: ClusterInputs, prices, metric: str = "per_pflop_hour") -> pd.DataFrame:
+    """Cost per unit of compute at each chip price in `prices` (other inputs as in `x`).
+    The cost is linear in the chip price: capital scales with it, energy does not."""
+    return pd.DataFrame({"chip_price": list(prices), metric: [cost_at_chip_price(x, p, metric) for p in prices]})
+
+
+def subsidy_effect(plain: ClusterInputs, subsidised: ClusterInputs) -> float:
+    """Share by which the subsidised price lowers the hourly cost: 1 - total(subsidised) / total(plain)."""
+    return 1 - hourly_costs(subsidised)["total"] / hourly_costs(plain)["total"]
+
+
+def kwh_per_pflop(x: ClusterInputs) -> float:
+    """Electricity per unit of peak compute at the system level (kWh per peak PFLOP-hour),
+    before PUE: system_kw_per_chip x power_draw_fraction / (peak TFLOPS / 1000)."""
+    return x.system_kw_per_chip * x.power_draw_fraction / (x.peak_tflops / 1000)
+
+
+# --- energy_subsidies: measures, and the rows that document sites -----------------
+
+SITING_PREFIXES = {"Siting, not a subsidy": "siting", "Green-power direct supply": "supply"}
+
+
+def subsidy_kind(subsidies: pd.DataFrame) -> pd.Series:
+    """'measure' (a policy or subsidy), 'siting' (a documented data-centre site) or
+    'supply' (a documented power supply to a site), read from the start of `scheme`."""
+    def kind(scheme: str) -> str:
+        for prefix, name in SITING_PREFIXES.items():
+            if str(scheme).startswith(prefix):
+                return name
+        return "measure"
+    return subsidies["scheme"].map(kind)
+
+
 # --- data-centre counts ---------------------------------------------------------
 
 
@@ -325,6 +420,7 @@ def us_china_ratios(capacity: pd.DataFrame, electricity: pd.DataFrame) -> pd.Dat
 
     Measures: directory counts, Synergy hyperscale capacity share, Epoch GPU-cluster
     performance share, IEA installed and IT capacity (GW), and IEA electricity use (TWh).
+    The column `ids` names the two rows each ratio is computed from (see `ratio_rows`).
     """
     rows = []
     cap = capacity[capacity["country"].isin(["US", "CN"])]
@@ -335,12 +431,22 @@ def us_china_ratios(capacity: pd.DataFrame, electricity: pd.DataFrame) -> pd.Dat
         both = both.dropna()
         date = both.index.max()
         us, cn = both.at[date, "US"], both.at[date, "CN"]
-        keys = sorted(set(part.loc[part["date"] == date, "source"]))
-        rows.append({"metric": metric, "date": date, "us": us, "cn": cn, "ratio": us / cn, "sources": keys})
+        at_date = part[part["date"] == date]
+        ids = [at_date.loc[at_date["country"] == c, "id"].iloc[0] for c in ("US", "CN")]
+        keys = sorted(set(at_date["source"]))
+        rows.append({"metric": metric, "date": date, "us": us, "cn": cn, "ratio": us / cn, "sources": keys, "ids": ids})
     iea = electricity[(electricity["estimate_by"] == "IEA") & (electricity["scenario"] == "historical")]
-    both = iea[iea["region"].isin(["US", "CN"])].pivot_table(index="year", columns="region", values="twh").dropna()
+    pair = iea[iea["region"].isin(["US", "CN"])]
+    both = pair.pivot_table(index="year", columns="region", values="twh").dropna()
     year = both.index.max()
+    ids = [pair.loc[(pair["year"] == year) & (pair["region"] == c), "id"].iloc[0] for c in ("US", "CN")]
     rows.append({"metric": "electricity_twh", "date": pd.Timestamp(f"{year}-12-31"), "us": both.at[year, "US"],
                  "cn": both.at[year, "CN"], "ratio": both.at[year, "US"] / both.at[year, "CN"],
-                 "sources": sorted(set(iea["source"]))})
+                 "sources": sorted(set(pair.loc[pair["id"].isin(ids), "source"])), "ids": ids})
     return pd.DataFrame(rows).sort_values("ratio").reset_index(drop=True)
+
+
+def ratio_rows(capacity: pd.DataFrame, electricity: pd.DataFrame, ids) -> list[pd.DataFrame]:
+    """The data rows (from dc_capacity and dc_electricity) with the given ids."""
+    ids = list(ids)
+    return [frame[frame["id"].isin(ids)] for frame in (capacity, electricity) if frame["id"].isin(ids).any()]

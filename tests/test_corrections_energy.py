@@ -72,3 +72,98 @@ def test_c13_verdict_and_sources_follow_the_new_rows():
     assert claims.at["C13", "verdict"] == "supported"
     assert "bloomberg2025desert" in claims.at["C13", "source"]
     assert "no source" not in claims.at["C13", "data_shows"]
+
+
+# --- the chapter's prose and verdicts (corrections and briefing edition) --------------------
+
+import re  # noqa: E402
+
+from omcc.paths import CHAPTERS  # noqa: E402
+
+PAGE = (CHAPTERS / "energy.md").read_text(encoding="utf-8")
+
+
+def _prose(text: str) -> str:
+    """The chapter without its code cells."""
+    return re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
+
+
+def test_cost_gap_says_costs_more_not_delivers_more():
+    prose = _prose(PAGE)
+    assert "delivers compute at" not in prose
+    assert re.search(r"costs\s+\{glue:text\}`cost_gap_910c_sub` more per unit of compute", prose)
+
+
+def test_no_claim_that_no_source_places_data_centres_in_deserts():
+    prose = _prose(PAGE).lower()
+    assert "no source placing" not in prose and "found no source" not in prose
+    for key in ["xinhua2023zhongwei", "hami2025computing", "bloomberg2025desert", "qhnews2025hainan", "pvmagazine2026datang"]:
+        assert key in PAGE, key
+
+
+def test_chapter_shows_the_breakeven_and_the_sourced_price_range(model):
+    inputs, _, xs, scen = model
+    prose = _prose(PAGE)
+    for name in ["breakeven_910c", "p910c", "p910c_ft_low", "p910c_ft_high", "cn910s_at_low", "cost_gap_910c_low"]:
+        assert f"{{glue:text}}`{name}`" in prose, name
+    assert "sign of the US-China comparison depends on" in prose
+    # the WSJ price, not Kocka's, is the one the cost comparison uses
+    assert 'rows=rows(inputs, "price_910c_wsj")' in PAGE and "kocka2025ascend" not in prose
+
+
+def test_tornado_varies_the_huawei_chip_price(model):
+    inputs, prices, xs, _ = model
+    ranges = energy.sensitivity_ranges(inputs, prices, "ascend_910c", ["cn_west_subsidised_2025", "cn_industrial_2024"])
+    lo, hi = ranges["chip_price"]
+    assert lo == inputs.set_index("id").at["price_910c_ft_cm384", "value_low"]
+    assert hi == inputs.set_index("id").at["price_910c_wsj", "value_central"]
+    t = energy.tornado(xs["cn_910c_subsidy"], ranges).set_index("input")
+    assert t["swing"].idxmax() == "chip_price"  # the chip price, not electricity, moves the 910C cluster most
+    # and the tornado's bars are not orange (orange means China)
+    fig_cell = PAGE[PAGE.index("name: fig-energy-tornado"):PAGE.index('show(fig, "fig-energy-tornado"')]
+    assert "vermillion" not in fig_cell and "CHINA" not in fig_cell
+
+
+def test_electricity_figure_explains_the_scenario_names_on_the_chart():
+    cell = PAGE[PAGE.index("name: fig-energy-electricity"):PAGE.index('show(fig, "fig-energy-electricity"')]
+    for name in ["Lift-Off", "Base", "High Efficiency", "Headwinds"]:
+        assert re.search(rf'"{name}", [^\n]*, "[a-z][^"]+"\)', cell), name  # a name and its explanation
+    assert "ax1.text(" in cell  # drawn inside the chart, not only in the caption
+
+
+def test_c12_c13_reasons_are_two_sentences_and_agree_with_the_chapter():
+    claims = load("claims").set_index("claim_id")
+    for cid in ["C12", "C13"]:
+        reasons = claims.at[cid, "reasons"]
+        assert len(re.findall(r"[.!?](?:\s|$)", reasons)) == 2, cid
+        assert len(re.findall(r"[.!?](?:\s|$)", claims.at[cid, "data_shows"])) == 1, cid
+        assert f"**Verdict on {cid}: {claims.at[cid, 'verdict']}.**" in PAGE
+    assert "Chinese chips" in claims.at["C13", "reasons"] and "coal" in claims.at["C13", "reasons"]
+
+
+def test_each_claim_has_a_trip_wire_on_a_number_the_chapter_glues():
+    checks = load("claim_checks")
+    mine = checks[checks["page"] == "energy"]
+    assert {"C12", "C13"} <= set(mine["claim_id"])
+    for name in mine["key_number"]:
+        assert re.search(rf'glue_number\(\s*"{name}"', PAGE) or f'("{name}",' in PAGE, name
+
+
+def test_every_glued_number_has_description_formula_and_rows():
+    sites = list(re.finditer(r"glue_number\(", PAGE))
+    assert len(sites) > 40
+    for match in sites:  # each call passes the three provenance fields
+        depth, i = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(PAGE[i], 0)
+            i += 1
+        call = PAGE[match.end():i]
+        for field in ("description=", "formula=", "rows="):
+            assert field in call, call[:80]
+
+
+def test_one_box_lists_the_sources_not_read():
+    assert PAGE.count(":class: unread") == 1
+    prose = _prose(PAGE).lower()
+    for phrase in ("stored cop", "corpus", "parsed copy of the iea", "third-party parsed"):
+        assert phrase not in prose

@@ -128,3 +128,79 @@ def test_us_leads_china_on_every_measure_but_by_very_different_margins():
     assert by["facilities_listed"] == pytest.approx(5427 / 449)
     assert by["electricity_twh"] == pytest.approx(183 / 102)
     assert by["facilities_listed"] > 5 * by["installed_capacity_gw"]
+
+
+# --- provenance and chip-price helpers ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data():
+    inputs, prices, specs = load("cluster_cost_inputs"), load("electricity_prices"), load("accelerator_specs")
+    return inputs, prices, specs, energy.scenario_inputs(inputs, chips.spec_table(specs), prices)
+
+
+def test_rows_returns_the_named_rows_and_refuses_unknown_ids():
+    prices = load("electricity_prices")
+    part = energy.rows(prices, "us_industrial_2024", "cn_industrial_2024")
+    assert set(part["id"]) == {"us_industrial_2024", "cn_industrial_2024"}
+    assert part.attrs["omcc_table"] == "electricity_prices"  # still traceable to its table
+    with pytest.raises(KeyError):
+        energy.rows(prices, "no_such_row")
+
+
+def test_scenario_rows_are_the_rows_the_model_reads(data):
+    inputs, prices, specs, xs = data
+    used_inputs, used_prices, used_specs = energy.scenario_rows(inputs, prices, specs, ["cn_910c_subsidy"])
+    x = xs["cn_910c_subsidy"]
+    price_rows = used_inputs[used_inputs["parameter"] == "chip_price"]
+    assert list(price_rows["id"]) == ["price_910c_wsj"] and energy.central(price_rows.iloc[0]) == x.chip_price
+    assert set(used_inputs["parameter"]) == {"chip_price", "server_cost_multiplier", "interconnect_share", "depreciation_years",
+                                             "system_power_kw", "power_draw_fraction", "pue", "utilisation"}
+    assert list(used_prices["id"]) == ["cn_west_subsidised_2025"]
+    assert list(used_specs["value"]) == [x.peak_tflops]
+
+
+def test_sensitivity_rows_cover_every_910c_price_source(data):
+    inputs, prices, _, _ = data
+    used_inputs, used_prices = energy.sensitivity_rows(inputs, prices, "ascend_910c", ["cn_industrial_2024"])
+    chip = used_inputs[used_inputs["parameter"] == "chip_price"]
+    assert set(chip["id"]) == set(inputs.loc[(inputs["parameter"] == "chip_price") & (inputs["applies_to"] == "ascend_910c"), "id"])
+    assert list(used_prices["id"]) == ["cn_industrial_2024"]
+
+
+def test_chip_price_curve_is_linear_and_matches_the_summary():
+    curve = energy.chip_price_curve(HAND, [15000, 30000, 45000])
+    assert list(curve["per_pflop_hour"]) == pytest.approx([(30000 / 43800 + 0.15) / 0.5, 3.039726, (90000 / 43800 + 0.15) / 0.5], rel=1e-6)
+    step = curve["per_pflop_hour"].diff().dropna()
+    assert step.iloc[0] == pytest.approx(step.iloc[1])
+
+
+def test_subsidy_effect_is_one_minus_the_cost_ratio():
+    # halving the price: 1 - (60,000 / 43,800 + 0.075) / (60,000 / 43,800 + 0.15)
+    cheap = replace(HAND, price_usd_per_kwh=0.05)
+    assert energy.subsidy_effect(HAND, cheap) == pytest.approx(1 - (60000 / 43800 + 0.075) / (60000 / 43800 + 0.15))
+    assert energy.subsidy_effect(HAND, cheap) == pytest.approx(-energy.price_change_effect(HAND, 0.05))
+
+
+def test_kwh_per_pflop_is_system_power_per_peak_compute():
+    # 2.0 kW x 0.5 / 1.0 PFLOP/s = 1.0 kWh per peak PFLOP-hour (PUE not included)
+    assert energy.kwh_per_pflop(HAND) == pytest.approx(1.0)
+
+
+def test_subsidy_kind_separates_measures_from_documented_sites():
+    sub = load("energy_subsidies")
+    kind = energy.subsidy_kind(sub).set_axis(sub["id"])
+    assert kind["ft2025_bill_cut"] == "measure"
+    assert kind["xinhua2023_zhongwei_gobi"] == "siting" and kind["bloomberg2025_desert_sites"] == "siting"
+    assert kind["datang2026_zhongwei_direct"] == "supply"
+
+
+def test_us_china_ratios_name_the_rows_they_divide():
+    capacity, electricity = load("dc_capacity"), load("dc_electricity")
+    ratios = energy.us_china_ratios(capacity, electricity).set_index("metric")
+    for metric, row in ratios.iterrows():
+        used = pd.concat(energy.ratio_rows(capacity, electricity, row["ids"]))
+        assert len(used) == 2, metric
+        values = used.set_index("id").reindex(row["ids"])
+        value = values["value"] if metric != "electricity_twh" else values["twh"]
+        assert value.iloc[0] / value.iloc[1] == pytest.approx(row["ratio"]), metric
