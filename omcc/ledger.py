@@ -212,3 +212,30 @@ def scorecard_grid(claims: pd.DataFrame, checks: dict) -> pd.DataFrame:
             out[verdict.capitalize()] = " · ".join(cells)
         rows.append(out)
     return pd.DataFrame(rows)
+
+
+SCORECARD_MIME = "application/vnd.omcc.scorecard+json"
+
+
+def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict | None = None) -> dict:
+    """Glue the scorecard (shown by the `scorecard` directive): chapters in book
+    order, each with its claims (id, short title, verdict, whether under review).
+    `labels` translates the chapter titles and verdict names (Vietnamese edition)."""
+    from IPython.display import display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    labels = labels or {}
+    data = {"scale": [{"verdict": v, "label": labels.get(v, v)} for v in VERDICTS], "chapters": [],
+            "review": labels.get(UNDER_REVIEW, UNDER_REVIEW)}
+    for chapter, title in CHAPTER_TITLES.items():
+        mine = claims[claims["chapter"] == chapter].copy()
+        mine["_n"] = mine["claim_id"].str[1:].astype(int)
+        data["chapters"].append({
+            "chapter": chapter, "title": labels.get(chapter, title),
+            "claims": [{"id": r["claim_id"], "title": str(labels.get(("title", r["claim_id"]), short_title(r))),
+                        "verdict": r["verdict"], "review": status(checks, r["claim_id"]) == UNDER_REVIEW}
+                       for _, r in mine.sort_values("_n").iterrows()],
+        })
+    display({GLUE_PREFIX + SCORECARD_MIME: data, GLUE_PREFIX + "text/plain": "scorecard"}, raw=True,
+            metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
+    return data

@@ -75,11 +75,14 @@ class PageFailed(RuntimeError):
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:
+    """The book's pages: those of the table of contents, then any other page in
+    chapters/ (pages outside the contents, marked `orphan: true`)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]]
     for part in toc.get("parts", []):
         names += [c["file"] for c in part.get("chapters", [])]
-    return names
+    others = sorted(p.relative_to(root).with_suffix("").as_posix() for p in (root / "chapters").glob("*.md"))
+    return names + [n for n in others if n not in names]
 
 
 def read_notebook(path: Path):

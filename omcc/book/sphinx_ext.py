@@ -225,11 +225,101 @@ def _make_table_directive():
     return DataTable
 
 
+def scorecard_html(data: dict, ledger_uri: str) -> str:
+    """The scorecard as a grid: a row per chapter, each claim a pill in its verdict's
+    colour, naming the verdict and linking to the ledger entry. All text escaped."""
+    e = html.escape
+    labels = {s["verdict"]: s["label"] for s in data["scale"]}
+    rows = []
+    for chapter in data["chapters"]:
+        pills = []
+        for c in chapter["claims"]:
+            slug = c["verdict"].replace(" ", "-")
+            review = f' <span class="sc-review">{e(data["review"])}</span>' if c["review"] else ""
+            pills.append(
+                f'<li><a class="sc-pill" href="{e(ledger_uri)}#{c["id"].lower()}">'
+                f'<span class="sc-id">{e(c["id"])}</span> <span class="sc-title">{e(c["title"])}</span>{review} '
+                f'<span class="sc-verdict verdict-{slug}">{e(labels[c["verdict"]])}</span></a></li>')
+        rows.append(f'<div class="sc-row"><p class="sc-chapter">{e(chapter["title"])}</p>'
+                    f'<ul class="sc-claims">{"".join(pills)}</ul></div>')
+    legend = "".join(f'<li><span class="sc-swatch verdict-{s["verdict"].replace(" ", "-")}"></span>{e(s["label"])}</li>'
+                     for s in data["scale"])
+    return f'<div class="scorecard">{"".join(rows)}<ul class="sc-legend" aria-label="Verdict scale">{legend}</ul></div>'
+
+
+def _make_scorecard_directive():
+    from docutils.parsers.rst import Directive
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+    from sphinx import addnodes
+
+    from omcc.ledger import SCORECARD_MIME
+
+    class Scorecard(Directive):
+        """```{scorecard} name
+        Caption (MyST).
+        ```
+        The verdict scorecard glued with `omcc.ledger.glue_scorecard`: a numbered
+        figure on the web page, a table in the PDF."""
+
+        required_arguments = 1
+        has_content = True
+        option_spec = {"ledger": str}
+
+        def run(self):
+            name = self.arguments[0]
+            try:
+                data = retrieve_glue_data(self.state.document, name).data[SCORECARD_MIME]
+            except Exception as exc:  # noqa: BLE001
+                raise self.error(f"scorecard: {exc}") from None
+            env = self.state.document.settings.env
+            ledger_doc = self.options.get("ledger", "chapters/ledger")
+            caption = " ".join(self.content).strip()
+            title_nodes, messages = self.state.inline_text(caption, self.lineno)
+            figure = nodes.figure(classes=["scorecard-figure"])
+            html_part = addnodes.only(expr="html")
+            html_part += nodes.raw("", scorecard_html(data, _relative(env.docname, ledger_doc) + ".html"), format="html")
+            figure += html_part
+            figure += nodes.caption(caption, "", *title_nodes)
+            figure["names"].append(name)
+            self.state.document.note_explicit_target(figure, figure)
+            latex_part = addnodes.only(expr="latex")
+            latex_part += self._table(data)
+            return [figure, latex_part] + messages
+
+        def _table(self, data):
+            labels = {s["verdict"]: s["label"] for s in data["scale"]}
+            table = nodes.table()
+            group = nodes.tgroup(cols=3)
+            table += group
+            for _ in range(3):
+                group += nodes.colspec(colwidth=1)
+            body = nodes.tbody()
+            group += body
+            for chapter in data["chapters"]:
+                for c in chapter["claims"]:
+                    row = nodes.row()
+                    for text in (c["id"], c["title"], labels[c["verdict"]] + (" (" + data["review"] + ")" if c["review"] else "")):
+                        entry = nodes.entry()
+                        entry += nodes.paragraph(text, text)
+                        row += entry
+                    body += row
+            return table
+
+    return Scorecard
+
+
+def _relative(from_doc: str, to_doc: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+
+
 def setup(app):
     from omcc.book import bibstyle
 
     bibstyle.register()
     app.add_directive("data-table", _make_table_directive())
+    app.add_directive("scorecard", _make_scorecard_directive())
     from myst_nb.ext.glue.domain import NbGlueDomain
 
     class BookGlueDomain(NbGlueDomain):
