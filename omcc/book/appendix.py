@@ -38,28 +38,18 @@ def table_sources(name: str) -> list[str]:
     return sorted(keys)
 
 
-def _field_row(field: dict) -> str:
-    unit = field.get("unit", "")
-    c = field.get("constraints", {})
-    rules = []
-    if c.get("required"):
-        rules.append("required")
-    if c.get("unique"):
-        rules.append("unique")
-    if "minimum" in c:
-        rules.append(f"≥ {c['minimum']}")
-    if "maximum" in c:
-        rules.append(f"≤ {c['maximum']}")
-    if "enum" in c:
-        rules.append("one of: " + ", ".join(map(str, c["enum"])))
-    if "pattern" in c:
-        rules.append(f"pattern `{c['pattern']}`")
-    desc = field.get("description", "").replace("|", "/").replace("\n", " ")
-    return f"| `{field['name']}` | {field.get('type', 'string')} | {unit} | {desc} | {'; '.join(rules)} |"
+CHAPTER_NAMES = {"adoption": "adoption", "export controls": "export_controls", "efficiency": "efficiency",
+                 "energy": "energy", "investment": "investment"}
 
 
 def data_appendix_markdown(root: Path = ROOT) -> str:
-    """MyST for the data appendix: one section per table."""
+    """MyST for the data appendix: for each table, what it measures, where it comes
+    from and its limits (the descriptor's description), its sources and licence,
+    its size, its download and its citation. Field types and constraints stay in
+    datapackage.json, for machines. Text from the descriptor and the bibliography
+    is escaped."""
+    from omcc.text import md_escape
+
     descriptor = read_descriptor(root)
     parts = []
     for res in descriptor["resources"]:
@@ -67,31 +57,21 @@ def data_appendix_markdown(root: Path = ROOT) -> str:
         path = DATA / res["path"]
         frame = load(name)
         keys = table_sources(name)
-        sources = "; ".join(f"{{cite:t}}`{k}` ({licence_of(k)})" for k in keys)
-        licences = ", ".join(lic.get("title", lic["name"]) for lic in res.get("licenses", []))
-        title = res.get("title", name)
-        fields = "\n".join(_field_row(f) for f in res["schema"]["fields"])
+        sources = "; ".join(f"{{cite:t}}`{k}` ({md_escape(licence_of(k))})" for k in keys)
+        licences = ", ".join(md_escape(lic.get("title", lic["name"])) for lic in res.get("licenses", []))
+        title = md_escape(res.get("title", name))
         where = f"chapters/appendix_data.html#table-{name.replace('_', '-')}"
-        apa = citation.apa(f"Data table '{name}': {title}", path=where)
-        bib = citation.bibtex(f"Data table {name}: {title}", path=where)
+        apa = md_escape(citation.apa(f"Data table '{name}': {res.get('title', name)}", path=where))
         parts.append(
             f"""({"table-" + name.replace("_", "-")})=
-### `{name}`: {title}
+### {title}
 
-{res.get("description", "")}
+{md_escape(res.get("description", ""))}
 
-- **Rows:** {len(frame):,} · **File:** <a href="../data/{res["path"]}" download>{res["path"]}</a> · **SHA-256:** `{sha256(path)}`
+- **Size:** {len(frame):,} rows, from {len(keys)} sources. **File:** <a href="../data/{res["path"]}" download>{res["path"]}</a> (SHA-256 `{sha256(path)[:16]}…`)
 - **Licence:** {licences}
-- **Sources ({len(keys)}):** {sources}
+- **Sources:** {sources}
 - **Cite this table:** {apa}
-
-```{{dropdown}} Fields and BibTeX
-| field | type | unit | description | constraints |
-|---|---|---|---|---|
-{fields}
-
-    {bib.replace(chr(10), chr(10) + "    ")}
-```
 """
         )
     return "\n".join(parts)
