@@ -27,6 +27,13 @@ UNITS_VI = {
     "models": "mô hình",
     "downloads": "lượt tải",
 }
+CHAPTER_TITLES_VI = {
+    "adoption": "Mức độ sử dụng mô hình mở",
+    "export_controls": "Kiểm soát xuất khẩu và buôn lậu chip",
+    "efficiency": "Hiệu quả thuật toán",
+    "energy": "Năng lượng và trợ giá cho trung tâm dữ liệu",
+    "investment": "Rủi ro đầu tư",
+}
 VERDICTS_VI = {
     "supported": "có cơ sở",
     "partly supported": "có cơ sở một phần",

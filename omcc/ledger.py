@@ -60,9 +60,9 @@ def tally(claims: pd.DataFrame) -> pd.Series:
     return claims["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
 
 
-def badge(verdict: str) -> str:
-    """MyST for a verdict badge (sphinx-design)."""
-    return f"{{bdg-{BADGE[verdict]}}}`{verdict}`"
+def badge(verdict: str, label: str | None = None) -> str:
+    """MyST for a verdict badge (sphinx-design), optionally with a translated label."""
+    return f"{{bdg-{BADGE[verdict]}}}`{label or verdict}`"
 
 
 def keys(cell) -> list[str]:
@@ -151,37 +151,65 @@ def _short_number(value) -> str:
     return "not available" if value is None else f"{value:g}"
 
 
-def entry_markdown(row, results: list[dict], figures: list[str]) -> str:
-    """MyST for one claim's ledger entry. Every text from data is escaped;
-    only identifiers (keys, labels, figure names) become markup."""
+ENTRY_WORDS = {
+    "en": {"says": "The article says", "names": "source it names", "why": "Why this verdict",
+           "original": "Original source", "read": "read at the publisher",
+           "not_read": "identified, but not read at the publisher; the chapter names what was read instead",
+           "not_found": "not found", "evidence": "Evidence", "in": "in", "tier": "strongest evidence",
+           "rests": "This verdict rests on", "holds": "holds", "broken": "broken: verdict under review",
+           "now": "now", "none": "no condition recorded yet"},
+    "vi": {"says": "Bài báo viết", "names": "nguồn bài báo dẫn", "why": "Lý do của kết luận",
+           "original": "Nguồn gốc", "read": "đã đọc bản gốc",
+           "not_read": "đã xác định nhưng không đọc được bản gốc; chương tương ứng ghi rõ đã đọc bản nào thay thế",
+           "not_found": "không tìm thấy", "evidence": "Bằng chứng (tiếng Anh)", "in": "trong chương",
+           "tier": "loại bằng chứng mạnh nhất", "rests": "Kết luận dựa trên các điều kiện sau (tiếng Anh)",
+           "holds": "vẫn đúng", "broken": "không còn đúng: kết luận đang được xem xét lại", "now": "hiện là",
+           "none": "chưa có điều kiện nào"},
+}
+
+
+def entry_markdown(row, results: list[dict], figures: list[str], lang: str = "en") -> str:
+    """MyST for one claim's ledger entry, in English or Vietnamese. Every text
+    from data is escaped; only identifiers (keys, labels, figure names) become markup."""
     from omcc.text import md_escape
 
+    w = ENTRY_WORDS[lang]
     cid = row["claim_id"]
-    lines = [badge(row["verdict"]) + (" " + REVIEW_BADGE if status({cid: results}, cid) == UNDER_REVIEW else ""), ""]
-    lines.append(f"**The article says:** {md_escape(row['claim'])} (source it names: {md_escape(row['article_source'])})")
+    review = status({cid: results}, cid) == UNDER_REVIEW
+    if lang == "vi":
+        from omcc.i18n import VERDICTS_VI
+
+        head = badge(row["verdict"], VERDICTS_VI[row["verdict"]]) + (
+            " {bdg-dark}`" + VERDICTS_VI[UNDER_REVIEW] + "`" if review else "")
+        claim, reasons = row["claim_vi"], row["reasons_vi"]
+    else:
+        head = badge(row["verdict"]) + (" " + REVIEW_BADGE if review else "")
+        claim, reasons = row["claim"], row["reasons"]
+    lines = [head, ""]
+    lines.append(f"**{w['says']}:** {md_escape(claim)} ({w['names']}: {md_escape(row['article_source'])})")
     lines.append("")
-    lines.append(f"**Why this verdict:** {md_escape(row['reasons'])}")
+    lines.append(f"**{w['why']}:** {md_escape(reasons)}")
     lines.append("")
     original = row["original_source"]
     if pd.notna(original) and str(original).strip():
-        how = "read at the publisher" if row["original_found"] else "identified, but not read at the publisher; the chapter names what was read instead"
-        lines.append(f"**Original source:** {{cite:t}}`{original}` ({how}).")
+        how = w["read"] if row["original_found"] else w["not_read"]
+        lines.append(f"**{w['original']}:** {{cite:t}}`{original}` ({how}).")
     else:
-        lines.append("**Original source:** not found.")
+        lines.append(f"**{w['original']}:** {w['not_found']}.")
     lines.append("")
-    evidence = f"**Evidence:** {{ref}}`{row['section']}` in {{doc}}`{CHAPTER_TITLES.get(row['chapter'], row['chapter'])} <{row['chapter']}>`"
+    evidence = f"**{w['evidence']}:** {{ref}}`{row['section']}` {w['in']} {{doc}}`{CHAPTER_TITLES.get(row['chapter'], row['chapter'])} <{row['chapter']}>`"
     if figures:
         evidence += "; " + ", ".join(f"{{numref}}`{f}`" for f in figures)
-    lines.append(evidence + f" (strongest evidence: {md_escape(str(row['evidence_tier']).replace('_', ' '))}).")
+    lines.append(evidence + f" ({w['tier']}: {md_escape(str(row['evidence_tier']).replace('_', ' '))}).")
     lines.append("")
     if results:
-        lines.append("**This verdict rests on:**")
+        lines.append(f"**{w['rests']}:**")
         lines.append("")
         for r in results:
-            mark = "holds" if r["holds"] else "**broken: verdict under review**"
-            lines.append(f"- {md_escape(r['condition'])}: now {md_escape(r['text'])} ({mark}).")
+            mark = w["holds"] if r["holds"] else f"**{w['broken']}**"
+            lines.append(f"- {md_escape(r['condition'])}: {w['now']} {md_escape(r['text'])} ({mark}).")
     else:
-        lines.append("**This verdict rests on:** no condition recorded yet.")
+        lines.append(f"**{w['rests']}:** {w['none']}.")
     return "\n".join(lines)
 
 

@@ -225,7 +225,7 @@ def _make_table_directive():
     return DataTable
 
 
-def scorecard_html(data: dict, ledger_uri: str) -> str:
+def scorecard_html(data: dict, ledger_uri: str, prefix: str = "") -> str:
     """The scorecard as a grid: a row per chapter, each claim a pill in its verdict's
     colour, naming the verdict and linking to the ledger entry. All text escaped."""
     e = html.escape
@@ -237,7 +237,7 @@ def scorecard_html(data: dict, ledger_uri: str) -> str:
             slug = c["verdict"].replace(" ", "-")
             review = f' <span class="sc-review">{e(data["review"])}</span>' if c["review"] else ""
             pills.append(
-                f'<li><a class="sc-pill" href="{e(ledger_uri)}#{c["id"].lower()}">'
+                f'<li><a class="sc-pill" href="{e(ledger_uri)}#{prefix}{c["id"].lower()}">'
                 f'<span class="sc-id">{e(c["id"])}</span> <span class="sc-title">{e(c["title"])}</span>{review} '
                 f'<span class="sc-verdict verdict-{slug}">{e(labels[c["verdict"]])}</span></a></li>')
         rows.append(f'<div class="sc-row"><p class="sc-chapter">{e(chapter["title"])}</p>'
@@ -263,7 +263,7 @@ def _make_scorecard_directive():
 
         required_arguments = 1
         has_content = True
-        option_spec = {"ledger": str}
+        option_spec = {"ledger": str, "anchor-prefix": str}
 
         def run(self):
             name = self.arguments[0]
@@ -277,7 +277,8 @@ def _make_scorecard_directive():
             title_nodes, messages = self.state.inline_text(caption, self.lineno)
             figure = nodes.figure(classes=["scorecard-figure"])
             html_part = addnodes.only(expr="html")
-            html_part += nodes.raw("", scorecard_html(data, _relative(env.docname, ledger_doc) + ".html"), format="html")
+            html_part += nodes.raw("", scorecard_html(data, _relative(env.docname, ledger_doc) + ".html",
+                                                      self.options.get("anchor-prefix", "")), format="html")
             figure += html_part
             figure += nodes.caption(caption, "", *title_nodes)
             figure["names"].append(name)
@@ -314,12 +315,79 @@ def _relative(from_doc: str, to_doc: str) -> str:
     return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
 
 
+# English page -> its Vietnamese counterpart (the pages written for Vietnamese readers)
+TRANSLATIONS = {
+    "chapters/index": "chapters/index_vi",
+    "chapters/summary": "chapters/summary_vi",
+    "chapters/ledger": "chapters/ledger_vi",
+    "chapters/glossary": "chapters/glossary_vi",
+}
+VIETNAMESE = {vi: en for en, vi in TRANSLATIONS.items()}
+
+
+def _language(app, pagename, templatename, context, doctree):
+    """Vietnamese pages say so (`lang="vi"`, for screen readers and search engines);
+    a page that has a counterpart in the other language links to it at the top."""
+    import posixpath
+
+    body = context.get("body")
+    if pagename in VIETNAMESE:
+        context["language"] = "vi"
+        other, label, lang = VIETNAMESE[pagename], "English", "en"
+    elif pagename in TRANSLATIONS and TRANSLATIONS[pagename] in app.env.found_docs:
+        other, label, lang = TRANSLATIONS[pagename], "Tiếng Việt", "vi"
+    else:
+        return
+    href = posixpath.relpath(other, posixpath.dirname(pagename)) + ".html"
+    context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />'
+    if body is not None:
+        context["body"] = (f'<p class="lang-switch"><a href="{href}" hreflang="{lang}" lang="{lang}">{label}</a></p>\n'
+                           + body)
+
+
+class lang_block(nodes.container):
+    """A block in another language than the page's (HTML: `<div lang="...">`)."""
+
+
+def visit_lang_block_html(self, node):
+    self.body.append(f'<div lang="{node["lang"]}" class="{" ".join(node["classes"])}">')
+
+
+def depart_lang_block_html(self, node):
+    self.body.append("</div>")
+
+
+def _make_lang_directive():
+    from docutils.parsers.rst import Directive
+
+    class VietnameseAbstract(Directive):
+        """```{vi-abstract}
+        Tóm tắt ... (MyST, with {glue:text}`name__vi` numbers)
+        ```
+        A short abstract in Vietnamese at the top of an English chapter."""
+
+        has_content = True
+
+        def run(self):
+            node = lang_block(classes=["vi-abstract"])
+            node["lang"] = "vi"
+            self.state.nested_parse(self.content, self.content_offset, node)
+            return [node]
+
+    return VietnameseAbstract
+
+
 def setup(app):
     from omcc.book import bibstyle
 
     bibstyle.register()
     app.add_directive("data-table", _make_table_directive())
     app.add_directive("scorecard", _make_scorecard_directive())
+    app.add_directive("vi-abstract", _make_lang_directive())
+    app.add_node(lang_block, html=(visit_lang_block_html, depart_lang_block_html),
+                 latex=(lambda self, node: None, lambda self, node: None),
+                 text=(lambda self, node: None, lambda self, node: None))
+    app.connect("html-page-context", _language)
     from myst_nb.ext.glue.domain import NbGlueDomain
 
     class BookGlueDomain(NbGlueDomain):
