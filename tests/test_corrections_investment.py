@@ -1,6 +1,7 @@
 """Corrections of 2026-12-02 to the investment chapter's data: Nvidia's China revenue from
 its FY2026 10-K, quarterly capex for calendar alignment, and the C2/C14 ledger rows."""
 
+import pandas as pd
 import pytest
 
 from omcc import investment as inv
@@ -19,7 +20,7 @@ def test_nvidia_hq_rows_reproduce_note_16():
         row = nv.loc[rid]
         assert row["value_usd_bn"] == pytest.approx(china / 1000)
         assert row["total_revenue_usd_bn"] == pytest.approx(total / 1000)
-        assert row["share_of_total"] == pytest.approx(china / total, abs=5e-5)
+        assert pd.isna(row["share_of_total"]), "a share computable from the row is derived in the chapter, not stored"
         assert row["evidence_tier"] == "company_filing" and row["source"] == "nvidia2026tenk"
         assert "headquarters" in row["region_definition"]
 
@@ -28,7 +29,7 @@ def test_the_two_fy2025_bases_differ_and_are_labelled():
     nv = _nvidia()
     billing, hq = nv.loc["fy2025_share"], nv.loc["fy2025_china_hq"]
     # 13% on the billing basis (press) against 19% on the recast headquarters basis (10-K)
-    assert billing["share_of_total"] < hq["share_of_total"]
+    assert billing["share_of_total"] < hq["value_usd_bn"] / hq["total_revenue_usd_bn"]
     assert "billing" in billing["region_definition"]
     assert billing["evidence_tier"] == "investigative_press"
 
