@@ -315,6 +315,32 @@ def _relative(from_doc: str, to_doc: str) -> str:
     return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
 
 
+def _meta_description(app, pagename, templatename, context, doctree):
+    """A meta description for search engines and link previews: the page's lead
+    (its first paragraph of prose), shortened at a word to about 155 characters."""
+    if doctree is None:
+        return
+    text = ""
+    for para in doctree.findall(nodes.paragraph):
+        if any(isinstance(p, (nodes.admonition, nodes.table, nodes.figure, nodes.caption)) for p in _ancestors(para)):
+            continue
+        candidate = " ".join(para.astext().split())
+        if len(candidate) >= 60:
+            text = candidate
+            break
+    if not text:
+        text = f"{context.get('title', '')}: Open Models, Closed Chips, an open policy-analysis book."
+    if len(text) > 160:
+        text = text[:155].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(text, quote=True)}" />'
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 # English page -> its Vietnamese counterpart (the pages written for Vietnamese readers)
 TRANSLATIONS = {
     "chapters/index": "chapters/index_vi",
@@ -388,6 +414,7 @@ def setup(app):
                  latex=(lambda self, node: None, lambda self, node: None),
                  text=(lambda self, node: None, lambda self, node: None))
     app.connect("html-page-context", _language)
+    app.connect("html-page-context", _meta_description)
     from myst_nb.ext.glue.domain import NbGlueDomain
 
     class BookGlueDomain(NbGlueDomain):
