@@ -73,7 +73,7 @@ def test_key_numbers_csv_holds_the_h20_b200_ratio(built):
     import pandas as pd
 
     numbers = pd.read_csv(built / "_build" / "html" / "key_numbers.csv")
-    assert list(numbers.columns) == ["page", "name", "value", "unit", "text", "sources"]
+    assert list(numbers.columns) == ["page", "name", "value", "unit", "text", "description", "formula", "sources", "rows", "url"]
     row = numbers[numbers["name"] == "h20_b200_bf16_pct"].iloc[0]
     assert row["page"] == "chapters/export_controls"
     assert 0.05 < row["value"] < 0.08
