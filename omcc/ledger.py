@@ -267,3 +267,41 @@ def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict |
     display({GLUE_PREFIX + SCORECARD_MIME: data, GLUE_PREFIX + "text/plain": "scorecard"}, raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
     return data
+
+
+VERDICT_COLOURS = {  # as on the pages (_static/custom.css); none is orange, which means China
+    "supported": "#1a7f37",
+    "partly supported": "#0b5cad",
+    "misleading": "#7a3fc0",
+    "unsupported": "#b42318",
+    "unverifiable": "#57606a",
+}
+
+
+def scorecard_figure(data: dict, title: str, subtitle: str):
+    """The scorecard (from `glue_scorecard`'s data) drawn as an image, for the
+    downloads and slides: a line per claim, grouped by chapter, the verdict in its
+    colour at the right."""
+    from omcc.figures import INK, MUTED, new_figure
+
+    fig, ax = new_figure(title, subtitle)
+    ax.axis("off")
+    labels = {s["verdict"]: s["label"] for s in data["scale"]}
+    lines = []
+    for chapter in data["chapters"]:
+        lines.append(("chapter", chapter["title"]))
+        lines += [("claim", c) for c in chapter["claims"]]
+    n = len(lines)
+    for i, (kind, item) in enumerate(lines):
+        y = 1 - (i + 0.5) / n
+        if kind == "chapter":
+            ax.text(0, y, item, fontsize=10.5, fontweight="bold", color=MUTED, va="center", transform=ax.transAxes)
+            continue
+        text = item["title"] if len(item["title"]) <= 62 else item["title"][:60].rstrip() + "…"
+        ax.text(0.03, y, item["id"], fontsize=10.5, fontweight="bold", color=INK, va="center", transform=ax.transAxes)
+        ax.text(0.1, y, text, fontsize=10.5, color=INK, va="center", transform=ax.transAxes)
+        label = labels[item["verdict"]] + (f" ({data['review']})" if item["review"] else "")
+        ax.text(0.99, y, label, fontsize=10, color="white", fontweight="bold", va="center", ha="right",
+                transform=ax.transAxes,
+                bbox=dict(boxstyle="round,pad=0.12", facecolor=VERDICT_COLOURS[item["verdict"]], edgecolor="none"))
+    return fig
