@@ -181,18 +181,35 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
     return set(made)
 
 
+IMAGE_CACHE = Path("_build") / "cache" / "images"
+
+
 def _variants(Image, source: Path, renders: dict[str, bytes]) -> tuple[int, int]:
-    """Write <stem>-720.webp and <stem>-1440.webp (lossless); return the PNG's size."""
+    """Write <stem>-720.webp and <stem>-1440.webp (lossless); return the PNG's size.
+    Encoding is slow and its result depends only on the pictures: it is kept in
+    _build/cache/images, under a hash of both, for the next build."""
+    from omcc.paths import ROOT
+
     data = source.read_bytes()
-    image = Image.open(io.BytesIO(data)).convert("RGB")
+    image = Image.open(io.BytesIO(data))
     width, height = image.size
-    image.save(source.with_name(f"{source.stem}-1440.webp"), lossless=True, method=6)
     small = renders.get(hashlib.sha256(data).hexdigest())
-    if small is not None:
-        image720 = Image.open(io.BytesIO(small)).convert("RGB")
-    else:  # an image that is not one of the book's figures: scale it
-        image720 = image.resize((720, round(height * 720 / width)), Image.LANCZOS) if width > 720 else image
-    image720.save(source.with_name(f"{source.stem}-720.webp"), lossless=True, method=6)
+    key = hashlib.sha256(data + b"\0" + (small or b"")).hexdigest()
+    cache = ROOT / IMAGE_CACHE
+    cached = {w: cache / f"{key}-{w}.webp" for w in (720, 1440)}
+    if not all(p.exists() for p in cached.values()):
+        cache.mkdir(parents=True, exist_ok=True)
+        image = image.convert("RGB")
+        if small is not None:
+            image720 = Image.open(io.BytesIO(small)).convert("RGB")
+        else:  # an image that is not one of the book's figures: scale it
+            image720 = image.resize((720, round(height * 720 / width)), Image.LANCZOS) if width > 720 else image
+        for w, img in ((1440, image), (720, image720)):
+            tmp = cached[w].with_suffix(".tmp")
+            img.save(tmp, format="WEBP", lossless=True, method=4)
+            tmp.replace(cached[w])
+    for w, path in cached.items():
+        source.with_name(f"{source.stem}-{w}.webp").write_bytes(path.read_bytes())
     return width, height
 
 
