@@ -243,3 +243,192 @@ def head_to_head(bench: pd.DataFrame, model: str, rivals: list[str], source: str
 def sources_of(frame: pd.DataFrame, column: str = "source") -> list[str]:
     """Bibliography keys in a ';'-joined column."""
     return _keys(frame[column])
+
+
+# --- the rows behind a number (provenance for the chapter's key numbers) -----------
+
+
+def run_rows(runs: pd.DataFrame, model_ids, compute_only: bool = False) -> pd.DataFrame:
+    """The `training_runs` rows of these models (only those with a published
+    compute estimate if `compute_only`)."""
+    part = runs[runs["model_id"].isin(list(model_ids))]
+    if compute_only:
+        part = part[part["published_compute_flop"].notna()]
+    return part
+
+
+def eci_rows(bench: pd.DataFrame, model_ids, benchmark: str = ECI) -> pd.DataFrame:
+    """The independent `benchmarks` rows of one index (the ECI by default) for these models."""
+    return bench[(bench["benchmark"] == benchmark) & (bench["reporter_type"] == "independent")
+                 & bench["model_id"].isin(list(model_ids))]
+
+
+def spec_rows(specs: pd.DataFrame, chip_ids, metric: str = "bf16_dense_tflops") -> pd.DataFrame:
+    """The preferred `accelerator_specs` rows of one metric for these chips."""
+    return specs[specs["chip_id"].isin(list(chip_ids)) & (specs["metric"] == metric) & specs["preferred"].astype(bool)]
+
+
+def card_rows(bench: pd.DataFrame, source: str, model_ids=None, settings=None) -> pd.DataFrame:
+    """The `benchmarks` rows of one source (a developer's table), optionally only
+    these models and these (benchmark, setting) pairs."""
+    part = bench[bench["source"] == source]
+    if model_ids is not None:
+        part = part[part["model_id"].isin(list(model_ids))]
+    if settings is not None:
+        part = part[part.set_index(["benchmark", "setting"]).index.isin(list(settings))]
+    return part
+
+
+# --- matched pairs by kind of US model and wins by setting ---------------------------
+
+
+def open_weight_ids(models: pd.DataFrame) -> list[str]:
+    """model_ids of the open-weight models in a `model_table`."""
+    return list(models.index[models["open_weights"].fillna(False).astype(bool)])
+
+
+def split_pairs(pairs: pd.DataFrame, models: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(pairs with a closed US model, pairs with an open-weight US model)."""
+    open_us = pairs["us_model"].isin(open_weight_ids(models))
+    return pairs[~open_us], pairs[open_us]
+
+
+def uses_tools(setting: str) -> bool:
+    """True if a benchmark setting of a developer's table lets the model use tools
+    (search, a code interpreter, a Python sandbox, simulated tools).
+
+    Settings read 'no tools', 'w/ tools', 'w/ python', 'w/ simulated tools (JSON)'
+    and the like: a setting uses tools when it says 'w/' and not 'no tools' (a
+    plain substring test for 'tools' would count 'no tools' as using tools)."""
+    text = str(setting).strip().lower()
+    return text.startswith("w/") and not text.startswith("no tools")
+
+
+def wins_by_tools(h2h: pd.DataFrame) -> pd.DataFrame:
+    """The settings of a `head_to_head` table where the model beats every rival,
+    with a column `with_tools` (see `uses_tools`)."""
+    wins = h2h[h2h["beats_all"]].reset_index()
+    wins["with_tools"] = wins["setting"].map(uses_tools)
+    return wins
+
+
+# --- chart labels ----------------------------------------------------------------------
+# (Figure helpers this chapter needs; candidates for omcc.figures.)
+
+# Directions tried around a point, in degrees: beside it first, then the
+# diagonals, then above and below.
+LABEL_ANGLES = (0, 180, 20, 160, -20, -160, 40, 140, -40, -140, 65, 115, -65, -115, 90, -90)
+LABEL_STEPS = (2, 6, 11, 17, 24, 32, 42, 54, 68, 84, 100, 120)  # distances from the marker, figure pixels
+
+
+def settle_layout(fig, name: str) -> None:
+    """Lay `fig` out now exactly as `figures.show` will (title, subtitle and footer
+    measured, axes fitted between them), then take the drawn title and footer off
+    again: labels placed after this call keep their distances on the final image."""
+    from omcc import figures
+
+    before = len(fig.texts)
+    figures._lay_out(fig, name)
+    for text in fig.texts[before:]:
+        text.remove()
+
+
+def place_labels(ax, xs, ys, labels, *, fontsize: float = 10, marker_px: float = 5.0, colour: str = "#222222",
+                 angles=LABEL_ANGLES, steps=LABEL_STEPS) -> list[int]:
+    """Label every point directly, deterministically, with no label on a marker or
+    on another label.
+
+    In rounds of growing distance from its point, each label not yet placed takes
+    the first direction whose text box stays inside the axes, keeps clear of every
+    marker and every label already placed, sits nearer its own point than any other
+    marker (so it cannot be read as another point's label), and whose leader line
+    crosses no other marker, label or leader line. Crowded points choose first. If
+    that fails, a second pass drops the last two conditions. A thin grey leader line
+    joins a label set away from its point. Returns the indices of labels that found
+    no place (the caller can hand them to `figures.label_points`)."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    renderer = ax.figure.canvas.get_renderer()
+    to_disp, to_data = ax.transData.transform, ax.transData.inverted().transform
+    pts = to_disp(np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)]))
+    frame = ax.get_window_extent(renderer)
+    pad, g = 2.0, marker_px
+    markers = [(px - g, py - g, px + g, py + g) for px, py in pts]
+    texts = [ax.text(0, 0, str(label), fontsize=fontsize, color=colour, ha="left", va="bottom", zorder=5) for label in labels]
+    sizes = [(t.get_window_extent(renderer).width, t.get_window_extent(renderer).height) for t in texts]
+    crowd = [int(sum(np.hypot(*(pts[j] - pts[i])) < 80 for j in range(len(pts)))) for i in range(len(pts))]
+    order = sorted(range(len(pts)), key=lambda i: (-crowd[i], pts[i][0], pts[i][1]))
+    spots: dict[int, tuple] = {}
+    leaders: list[tuple] = []
+
+    def overlaps(b, m):
+        return b[0] < m[2] + pad and b[2] > m[0] - pad and b[1] < m[3] + pad and b[3] > m[1] - pad
+
+    def nearest(p, b):
+        return np.array([min(max(p[0], b[0]), b[2]), min(max(p[1], b[1]), b[3])])
+
+    def crosses(a, c, boxes):
+        for t in np.linspace(0.05, 0.95, 12):
+            q = a + t * (c - a)
+            if any(m[0] - 1 < q[0] < m[2] + 1 and m[1] - 1 < q[1] < m[3] + 1 for m in boxes):
+                return True
+        return False
+
+    for strict in (True, False):
+        for d in steps:
+            for i in order:
+                if i in spots:
+                    continue
+                p, (w, h) = pts[i], sizes[i]
+                for angle in angles:
+                    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+                    ax_, ay_ = p[0] + (g + d) * c, p[1] + (g + d) * s
+                    x0 = ax_ if c > 0.3 else (ax_ - w if c < -0.3 else ax_ - w / 2)
+                    y0 = ay_ if s > 0.3 else (ay_ - h if s < -0.3 else ay_ - h / 2)
+                    b = (x0, y0, x0 + w, y0 + h)
+                    if not (b[0] > frame.x0 + 1 and b[2] < frame.x1 - 1 and b[1] > frame.y0 + 1 and b[3] < frame.y1 - 1):
+                        continue
+                    if any(overlaps(b, m) for m in markers) or any(overlaps(b, o) for o in spots.values()):
+                        continue
+                    near = nearest(p, b)
+                    if strict:
+                        others = [m for j, m in enumerate(markers) if j != i] + list(spots.values())
+                        if crosses(p, near, others) or any(crosses(a, e, [b]) for a, e in leaders):
+                            continue
+                        own = np.hypot(*(near - p))
+                        if any(np.hypot(*(nearest(q, b) - q)) < own + 4 for j, q in enumerate(pts) if j != i):
+                            continue
+                    spots[i] = b
+                    leaders.append((p, near))
+                    break
+    missed = []
+    for i, t in enumerate(texts):
+        if i not in spots:
+            t.remove()
+            missed.append(i)
+            continue
+        b, p = spots[i], pts[i]
+        t.set_position(to_data((b[0], b[1])))
+        drawn = t.get_window_extent(renderer)  # the drawn box can sit a pixel off its anchor
+        x, y = to_disp(t.get_position())
+        t.set_position(to_data((x + b[0] - drawn.x0, y + b[1] - drawn.y0)))
+        near = nearest(p, b)
+        dist = float(np.hypot(*(near - p)))
+        if dist > g + 8:
+            u = (near - p) / dist
+            a, e = to_data(p + u * (g + 1)), to_data(near - u * 1.5)
+            ax.add_line(Line2D([a[0], e[0]], [a[1], e[1]], color="#888888", lw=0.6, zorder=1.5))
+    return missed
+
+
+def published_rows(runs: pd.DataFrame, models: pd.DataFrame, model_ids) -> pd.DataFrame:
+    """The `training_runs` rows behind the published compute estimates that
+    `model_table` chose for these models (the chosen source's row, and any row
+    stating an interval)."""
+    mask = pd.Series(False, index=runs.index)
+    for model_id in model_ids:
+        mine = runs["model_id"] == model_id
+        chosen = runs["source"] == models.at[model_id, "published_source"]
+        mask |= mine & ((chosen & runs["published_compute_flop"].notna()) | runs["compute_low_flop"].notna())
+    return runs[mask]

@@ -9,6 +9,9 @@ import pytest
 
 from omcc import chips, load
 from omcc import efficiency as ef
+from omcc.paths import CHAPTERS
+
+CHAPTER = CHAPTERS / "efficiency.md"
 
 RIVALS = ["gpt5", "claude_sonnet_45"]
 
@@ -23,20 +26,31 @@ def h2h(bench):
     return ef.head_to_head(bench, "kimi_k2_thinking", RIVALS, "moonshot2025k2thinking")
 
 
-def uses_tools(setting: str) -> bool:
-    """A Moonshot card setting uses tools unless it is 'no tools' (a plain
-    substring test for 'tools' would wrongly count 'no tools')."""
-    return not setting.startswith("no tools") and setting != "heavy"
-
-
 def test_wins_over_both_rivals_split_by_tools(h2h):
-    wins = h2h[h2h["beats_all"]].reset_index()
-    with_tools = sorted(wins.loc[wins["setting"].map(uses_tools), "benchmark"])
-    without = sorted(wins.loc[~wins["setting"].map(uses_tools), "benchmark"])
-    assert with_tools == ["BrowseComp", "Frames", "HLE (text-only)", "Seal-0"]
-    assert without == ["IMO-AnswerBench", "SciCode"]
-    # the substring test the chapter used counts all six as 'with tools'
+    """Issue 14: the chapter said all six wins used 'search or other tools'; two are
+    'no tools' settings. The count is made in code (ef.wins_by_tools), not by hand."""
+    wins = ef.wins_by_tools(h2h)
+    assert sorted(wins.loc[wins["with_tools"], "benchmark"]) == ["BrowseComp", "Frames", "HLE (text-only)", "Seal-0"]
+    assert sorted(wins.loc[~wins["with_tools"], "benchmark"]) == ["IMO-AnswerBench", "SciCode"]
+    assert int(wins["with_tools"].sum()) == 4 and int((~wins["with_tools"]).sum()) == 2
+    # the substring test the chapter used to make counts all six as 'with tools'
     assert int(wins["setting"].str.contains("tools").sum()) == 6
+
+
+def test_uses_tools_reads_no_tools_as_without():
+    assert not ef.uses_tools("no tools")
+    assert ef.uses_tools("w/ tools") and ef.uses_tools("w/ python") and ef.uses_tools("w/ simulated tools (JSON)")
+    assert ef.uses_tools("w/ tools, Hugging Face not blocked")
+    assert not ef.uses_tools("heavy")  # Moonshot's 'heavy' mode is not a tools setting
+
+
+def test_chapter_counts_tools_in_code_and_says_so():
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert 'str.contains("tools")' not in text
+    assert "ef.wins_by_tools(h2h)" in text
+    # the prose gives both counts, glued
+    assert "wins {glue:text}`k2t_wins_with_tools` settings with search or other tools" in text
+    assert "and {glue:text}`k2t_wins_without_tools` without" in text
 
 
 def test_card_settings_are_the_cards_own_labels(bench):
@@ -74,6 +88,15 @@ def test_c10_medians_match_ledger_wording(pairs):
     claims = load("claims").set_index("claim_id")
     assert "order of magnitude" not in claims.at["C10", "data_shows"]
     assert "about 50 times" in claims.at["C10", "data_shows"]
+    assert "about 100 times in the 10 pairs with a closed US model" in claims.at["C10", "data_shows"]
+    # the chapter glues exactly these medians, and never speaks of an order of magnitude
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert "order of magnitude" not in text
+    for name in ("pairs_median", "closed_pairs_median", "open_pairs_median"):
+        assert f'glue_number("{name}"' in text and f"{{glue:text}}`{name}`" in text
+    open_pairs = everything[~everything.index.isin(closed.index)]
+    assert len(open_pairs) == 4 and 1.2 < open_pairs["ratio"].median() < 1.6
+    assert "about 1.4 times in the 4 pairs with a US open-weight model" in claims.at["C10", "data_shows"]
 
 
 def test_h100_quotes_from_epoch_price_table():
@@ -89,3 +112,47 @@ def test_deepseek_r1_gpu_count_from_deepseeks_own_supplement():
     row = runs.loc["deepseek_r1_paper"]
     assert row["gpu_count"] == 512 and row["chip_id"] == "h800"
     assert pd.isna(row["reported_cost_usd"])
+
+
+def _sentences(text: str) -> int:
+    import re
+
+    return len([p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z'\u2018\u201c])", text.strip()) if p])
+
+
+def test_ledger_text_is_short_and_agrees_with_the_chapter():
+    claims = load("claims").set_index("claim_id")
+    for cid in ("C10", "C11"):
+        assert _sentences(claims.at[cid, "reasons"]) == 2, cid
+        assert _sentences(claims.at[cid, "data_shows"]) == 1, cid
+    assert "6 of 24 settings" in claims.at["C11", "reasons"] and "in 4 of them both rival scores" in claims.at["C11", "reasons"]
+    assert claims.at["C10", "original_source"] == "chathamhouse2025lowcost" and not claims.at["C10", "original_found"]
+
+
+def test_trip_wires_for_c10_and_c11_hold_on_todays_data(h2h, pairs):
+    checks = load("claim_checks")
+    mine = checks[checks["claim_id"].isin(["C10", "C11"])]
+    assert set(mine["claim_id"]) == {"C10", "C11"}
+    text = CHAPTER.read_text(encoding="utf-8")
+    everything, closed = pairs
+    open_pairs = everything[~everything.index.isin(closed.index)]
+    eci = ef.capability(load("benchmarks"))
+    values = {
+        "closed_pairs_median": closed["ratio"].median(),
+        "open_pairs_median": open_pairs["ratio"].median(),
+        "pairs_median": everything["ratio"].median(),
+        "k2t_beats_all": int(h2h["beats_all"].sum()),
+        "eci_k2t_below": eci[RIVALS].min() - eci["kimi_k2_thinking"],
+    }
+    for _, row in mine.iterrows():
+        assert f'glue_number("{row["key_number"]}"' in text, row["key_number"]
+        value = values[row["key_number"]]
+        assert pd.isna(row["low"]) or value >= row["low"], row["check_id"]
+        assert pd.isna(row["high"]) or value <= row["high"], row["check_id"]
+
+
+def test_r1_gpu_count_and_h100_quotes_in_the_chapter_are_glued():
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert "{glue:text}`r1_gpus` H800s" in text and "deepseek2025r1nature" in text
+    assert "US clouds" not in text and "US list prices" not in text
+    assert "cloud list prices" in text

@@ -103,3 +103,51 @@ def test_reporter_types_are_kept_apart():
     own = card[card["model_id"] == "kimi_k2_thinking"]
     assert set(own["reporter_type"]) == {"self_report"}
     assert "vendor_retest" in set(card["reporter_type"])
+
+
+def test_uses_tools_and_wins_by_tools_by_hand():
+    h2h = pd.DataFrame({"beats_all": [True, True, True, False]},
+                       index=pd.MultiIndex.from_tuples([("A", "no tools"), ("B", "w/ tools"), ("C", "w/ python"), ("D", "w/ tools")],
+                                                       names=["benchmark", "setting"]))
+    wins = ef.wins_by_tools(h2h)
+    assert list(wins["benchmark"]) == ["A", "B", "C"]
+    assert list(wins["with_tools"]) == [False, True, True]
+
+
+def test_split_pairs_by_kind_of_us_model():
+    models = pd.DataFrame({"open_weights": [True, False, True]}, index=["us_open", "us_closed", "cn"])
+    pairs = pd.DataFrame({"us_model": ["us_open", "us_closed"], "cn_model": ["cn", "cn"], "ratio": [1.0, 50.0]})
+    closed, opened = ef.split_pairs(pairs, models)
+    assert list(closed["us_model"]) == ["us_closed"] and list(opened["us_model"]) == ["us_open"]
+
+
+def test_provenance_helpers_keep_their_table(models):
+    runs, bench, specs = load("training_runs"), load("benchmarks"), load("accelerator_specs")
+    rows = ef.published_rows(runs, models, ["gpt5", "deepseek_v3"])
+    assert rows.attrs["omcc_table"] == "training_runs"
+    assert set(rows["run_id"]) == {"gpt5_eci", "gpt5_notable", "deepseek_v3_eci"}  # chosen estimate + stated interval
+    assert set(ef.eci_rows(bench, ["gpt5"])["source"]) == {"epoch2026eci"}
+    peak = ef.spec_rows(specs, ["h800"])
+    assert len(peak) == 1 and peak["value"].iloc[0] == pytest.approx(989)
+
+
+def test_place_labels_leaves_no_label_on_a_marker_or_a_label():
+    """A crowded synthetic scatter: every point labelled, and the layout report clean."""
+    import numpy as np
+
+    from omcc import figures
+
+    rng = np.random.default_rng(0)
+    xs = np.concatenate([rng.uniform(0, 10, 8), rng.uniform(6, 7, 10)])
+    ys = np.concatenate([rng.uniform(0, 10, 8), rng.uniform(3, 5, 10)])
+    fig, ax = figures.new_figure("A crowded scatter", "every point named")
+    ax.scatter(xs, ys, s=40)
+    ax.set_xlim(-1, 11)
+    ax.set_ylim(-1, 11)
+    figures.finish(fig, ["epoch2026eci"])
+    ef.settle_layout(fig, "fig-test-labels")
+    missed = ef.place_labels(ax, xs, ys, [f"model {i}" for i in range(len(xs))])
+    assert missed == []
+    figures._lay_out(fig, "fig-test-labels")
+    report = figures.layout_report(fig)
+    assert report["overlaps"] == [] and report["small_text"] == []
