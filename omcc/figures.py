@@ -207,8 +207,121 @@ def _place_labels(fig) -> None:
     from adjustText import adjust_text
 
     for ax, texts, xs, ys, kwargs in getattr(fig, "_omcc_labels", []):
-        adjust_text(texts, x=xs, y=ys, ax=ax, expand=(1.15, 1.3),
-                    arrowprops=dict(arrowstyle="-", color="#888888", lw=0.6), **kwargs)
+        # a fixed number of iterations and no time limit: the same picture on any machine
+        options = dict(expand=(1.15, 1.3), iter_lim=500, time_lim=None,
+                       arrowprops=dict(arrowstyle="-", color="#888888", lw=0.6))
+        adjust_text(texts, x=xs, y=ys, ax=ax, **{**options, **kwargs})
+
+
+# --- direct labels, placed deterministically -------------------------------------------------
+# adjustText (label_points above) stops at a time limit, so on a busy machine it can
+# leave a label on a marker and give another picture from build to build; for the
+# dense scatter charts of the efficiency chapter it did both (measured). These place
+# every label by a fixed rule instead, and the layout report checks the result.
+
+# Directions tried around a point, in degrees: beside it first, then the
+# diagonals, then above and below.
+LABEL_ANGLES = (0, 180, 20, 160, -20, -160, 40, 140, -40, -140, 65, 115, -65, -115, 90, -90)
+LABEL_STEPS = (2, 6, 11, 17, 24, 32, 42, 54, 68, 84, 100, 120)  # distances from the marker, figure pixels
+
+
+def settle_layout(fig, name: str) -> None:
+    """Lay `fig` out now exactly as `figures.show` will (title, subtitle and footer
+    measured, axes fitted between them), then take the drawn title and footer off
+    again: labels placed after this call keep their distances on the final image."""
+    before = len(fig.texts)
+    _lay_out(fig, name)
+    for text in fig.texts[before:]:
+        text.remove()
+
+
+def place_labels(ax, xs, ys, labels, *, fontsize: float = 10, marker_px: float = 5.0, colour: str = "#222222",
+                 angles=LABEL_ANGLES, steps=LABEL_STEPS) -> list[int]:
+    """Label every point directly, deterministically, with no label on a marker or
+    on another label.
+
+    In rounds of growing distance from its point, each label not yet placed takes
+    the first direction whose text box stays inside the axes, keeps clear of every
+    marker and every label already placed, sits nearer its own point than any other
+    marker (so it cannot be read as another point's label), and whose leader line
+    crosses no other marker, label or leader line. Crowded points choose first. If
+    that fails, a second pass drops the last two conditions. A thin grey leader line
+    joins a label set away from its point. Returns the indices of labels that found
+    no place (the caller can hand them to `figures.label_points`)."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    renderer = ax.figure.canvas.get_renderer()
+    to_disp, to_data = ax.transData.transform, ax.transData.inverted().transform
+    pts = to_disp(np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)]))
+    frame = ax.get_window_extent(renderer)
+    pad, g = 2.0, marker_px
+    markers = [(px - g, py - g, px + g, py + g) for px, py in pts]
+    texts = [ax.text(0, 0, str(label), fontsize=fontsize, color=colour, ha="left", va="bottom", zorder=5) for label in labels]
+    sizes = [(t.get_window_extent(renderer).width, t.get_window_extent(renderer).height) for t in texts]
+    crowd = [int(sum(np.hypot(*(pts[j] - pts[i])) < 80 for j in range(len(pts)))) for i in range(len(pts))]
+    order = sorted(range(len(pts)), key=lambda i: (-crowd[i], pts[i][0], pts[i][1]))
+    spots: dict[int, tuple] = {}
+    leaders: list[tuple] = []
+
+    def overlaps(b, m):
+        return b[0] < m[2] + pad and b[2] > m[0] - pad and b[1] < m[3] + pad and b[3] > m[1] - pad
+
+    def nearest(p, b):
+        return np.array([min(max(p[0], b[0]), b[2]), min(max(p[1], b[1]), b[3])])
+
+    def crosses(a, c, boxes):
+        for t in np.linspace(0.05, 0.95, 12):
+            q = a + t * (c - a)
+            if any(m[0] - 1 < q[0] < m[2] + 1 and m[1] - 1 < q[1] < m[3] + 1 for m in boxes):
+                return True
+        return False
+
+    for strict in (True, False):
+        for d in steps:
+            for i in order:
+                if i in spots:
+                    continue
+                p, (w, h) = pts[i], sizes[i]
+                for angle in angles:
+                    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+                    ax_, ay_ = p[0] + (g + d) * c, p[1] + (g + d) * s
+                    x0 = ax_ if c > 0.3 else (ax_ - w if c < -0.3 else ax_ - w / 2)
+                    y0 = ay_ if s > 0.3 else (ay_ - h if s < -0.3 else ay_ - h / 2)
+                    b = (x0, y0, x0 + w, y0 + h)
+                    if not (b[0] > frame.x0 + 1 and b[2] < frame.x1 - 1 and b[1] > frame.y0 + 1 and b[3] < frame.y1 - 1):
+                        continue
+                    if any(overlaps(b, m) for m in markers) or any(overlaps(b, o) for o in spots.values()):
+                        continue
+                    near = nearest(p, b)
+                    if strict:
+                        others = [m for j, m in enumerate(markers) if j != i] + list(spots.values())
+                        if crosses(p, near, others) or any(crosses(a, e, [b]) for a, e in leaders):
+                            continue
+                        own = np.hypot(*(near - p))
+                        if any(np.hypot(*(nearest(q, b) - q)) < own + 4 for j, q in enumerate(pts) if j != i):
+                            continue
+                    spots[i] = b
+                    leaders.append((p, near))
+                    break
+    missed = []
+    for i, t in enumerate(texts):
+        if i not in spots:
+            t.remove()
+            missed.append(i)
+            continue
+        b, p = spots[i], pts[i]
+        t.set_position(to_data((b[0], b[1])))
+        drawn = t.get_window_extent(renderer)  # the drawn box can sit a pixel off its anchor
+        x, y = to_disp(t.get_position())
+        t.set_position(to_data((x + b[0] - drawn.x0, y + b[1] - drawn.y0)))
+        near = nearest(p, b)
+        dist = float(np.hypot(*(near - p)))
+        if dist > g + 8:
+            u = (near - p) / dist
+            a, e = to_data(p + u * (g + 1)), to_data(near - u * 1.5)
+            ax.add_line(Line2D([a[0], e[0]], [a[1], e[1]], color="#888888", lw=0.6, zorder=1.5))
+    return missed
 
 
 # --- layout --------------------------------------------------------------------------------

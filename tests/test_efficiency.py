@@ -5,6 +5,7 @@ import pytest
 
 from omcc import chips, load
 from omcc import efficiency as ef
+from omcc import figures
 
 
 def test_six_n_d_by_hand():
@@ -145,8 +146,8 @@ def test_place_labels_leaves_no_label_on_a_marker_or_a_label():
     ax.set_xlim(-1, 11)
     ax.set_ylim(-1, 11)
     figures.finish(fig, ["epoch2026eci"])
-    ef.settle_layout(fig, "fig-test-labels")
-    missed = ef.place_labels(ax, xs, ys, [f"model {i}" for i in range(len(xs))])
+    figures.settle_layout(fig, "fig-test-labels")
+    missed = figures.place_labels(ax, xs, ys, [f"model {i}" for i in range(len(xs))])
     assert missed == []
     figures._lay_out(fig, "fig-test-labels")
     report = figures.layout_report(fig)
