@@ -34,6 +34,14 @@ CHAPTER_TITLES_VI = {
     "energy": "Năng lượng và trợ giá cho trung tâm dữ liệu",
     "investment": "Rủi ro đầu tư",
 }
+EVIDENCE_TIERS_VI = {
+    "official_record": "hồ sơ chính thức",
+    "company_filing": "báo cáo của công ty",
+    "investigative_press": "báo chí điều tra",
+    "modelled_estimate": "ước tính theo mô hình",
+    "self_report": "tự công bố",
+    "independent_data": "dữ liệu độc lập",
+}
 VERDICTS_VI = {
     "supported": "có cơ sở",
     "partly supported": "có cơ sở một phần",
@@ -78,3 +86,21 @@ def format_value_vi(value, style: str = "number", digits: int = 1, unit: str = "
     if unit and style not in ("percent", "multiple", "one_in", "fraction", "money_bn", "money"):
         text = f"{text} {UNITS_VI.get(unit, unit)}"
     return text
+
+
+def vi_from_english_text(text: str) -> str:
+    """The Vietnamese form of a number written in English, for numbers a page glued
+    with its own text ("$22,000", "1.58 million", "600 million"): Vietnamese marks
+    ("22.000 USD", "1,58 triệu", "600 triệu"). Other words stay as they are."""
+    import re
+
+    scales = {"trillion": "nghìn tỷ", "billion": "tỷ", "million": "triệu", "bn": "tỷ", "thousand": "nghìn"}
+
+    def convert(m: re.Match) -> str:
+        dollar, number, scale = m.group(1), m.group(2), m.group(4)
+        number = number.replace(",", "\0").replace(".", ",").replace("\0", ".")  # 1,234.5 -> 1.234,5
+        words = f" {scales[scale]}" if scale else ""
+        return f"{number}{words} USD" if dollar else f"{number}{words}"
+
+    pattern = r"(\$\s?)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\s?(trillion|billion|million|bn|thousand)\b)?"
+    return re.sub(pattern, convert, text)

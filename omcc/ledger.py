@@ -76,6 +76,8 @@ UNDER_REVIEW = "under review"
 
 
 def evaluate_checks(checks: pd.DataFrame, numbers: dict) -> dict[str, list[dict]]:
+    from omcc.numbers import vi_text
+
     """Evaluate every condition of `checks` (the claim_checks table) against the
     chapters' key numbers (page -> name -> record). Returns claim_id -> list of
     results, each with the condition, the number's value and text, and `holds`.
@@ -94,6 +96,7 @@ def evaluate_checks(checks: pd.DataFrame, numbers: dict) -> dict[str, list[dict]
         out.setdefault(row["claim_id"], []).append({
             "check_id": row["check_id"], "condition": row["condition"], "page": row["page"],
             "key_number": row["key_number"], "value": value, "text": record.get("text", ""),
+            "text_vi": vi_text(record),
             "low": low, "high": high, "holds": bool(holds),
         })
     return out
@@ -197,17 +200,24 @@ def entry_markdown(row, results: list[dict], figures: list[str], lang: str = "en
     else:
         lines.append(f"**{w['original']}:** {w['not_found']}.")
     lines.append("")
-    evidence = f"**{w['evidence']}:** {{ref}}`{row['section']}` {w['in']} {{doc}}`{CHAPTER_TITLES.get(row['chapter'], row['chapter'])} <{row['chapter']}>`"
+    titles = CHAPTER_TITLES
+    tier = str(row["evidence_tier"]).replace("_", " ")
+    if lang == "vi":
+        from omcc.i18n import CHAPTER_TITLES_VI, EVIDENCE_TIERS_VI
+
+        titles, tier = CHAPTER_TITLES_VI, EVIDENCE_TIERS_VI.get(str(row["evidence_tier"]), tier)
+    evidence = f"**{w['evidence']}:** {{ref}}`{row['section']}` {w['in']} {{doc}}`{titles.get(row['chapter'], row['chapter'])} <{row['chapter']}>`"
     if figures:
         evidence += "; " + ", ".join(f"{{numref}}`{f}`" for f in figures)
-    lines.append(evidence + f" ({w['tier']}: {md_escape(str(row['evidence_tier']).replace('_', ' '))}).")
+    lines.append(evidence + f" ({w['tier']}: {md_escape(tier)}).")
     lines.append("")
     if results:
         lines.append(f"**{w['rests']}:**")
         lines.append("")
         for r in results:
             mark = w["holds"] if r["holds"] else f"**{w['broken']}**"
-            lines.append(f"- {md_escape(r['condition'])}: {w['now']} {md_escape(r['text'])} ({mark}).")
+            shown = r.get("text_vi", r["text"]) if lang == "vi" else r["text"]
+            lines.append(f"- {md_escape(r['condition'])}: {w['now']} {md_escape(shown)} ({mark}).")
     else:
         lines.append(f"**{w['rests']}:** {w['none']}.")
     return "\n".join(lines)
@@ -254,7 +264,7 @@ def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict |
 
     labels = labels or {}
     data = {"scale": [{"verdict": v, "label": labels.get(v, v)} for v in VERDICTS], "chapters": [],
-            "review": labels.get(UNDER_REVIEW, UNDER_REVIEW)}
+            "review": labels.get(UNDER_REVIEW, UNDER_REVIEW), "scale_label": labels.get("scale", "Verdict scale")}
     for chapter, title in CHAPTER_TITLES.items():
         mine = claims[claims["chapter"] == chapter].copy()
         mine["_n"] = mine["claim_id"].str[1:].astype(int)

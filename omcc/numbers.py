@@ -161,6 +161,7 @@ def glue_number(
         "text": shown,
         "style": style,
         "digits": digits,
+        "custom_text": text is not None and not is_missing(value),
         "description": description,
         "formula": formula,
         "sources": ";".join(keys),
@@ -171,11 +172,19 @@ def glue_number(
     return shown
 
 
+def vi_text(record: dict) -> str:
+    """A recorded number written the Vietnamese way: from its value and style, or,
+    for a number the page wrote out itself, from that text."""
+    from omcc.i18n import format_value_vi, vi_from_english_text
+
+    if record.get("custom_text") or "style" not in record:
+        return vi_from_english_text(record["text"])
+    return format_value_vi(record["value"], record.get("style", "number"), record.get("digits", 1), record.get("unit", ""))
+
+
 def _glue_vi(record: dict) -> None:
     """The same number, written the Vietnamese way, under `<name>__vi`."""
-    from omcc.i18n import format_value_vi
-
-    text = format_value_vi(record["value"], record.get("style", "number"), record.get("digits", 1), record.get("unit", ""))
+    text = vi_text(record)
     _glue_with_record(f"{record['name']}__vi", text, dict(record, text=text, lang="vi", of=record["name"]))
 
 

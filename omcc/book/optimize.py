@@ -85,7 +85,7 @@ def bundle_css(site: Path, pages: list[Path]) -> str | None:
     for tag in _LINK.findall(first.read_text(encoding="utf-8")):
         href = _HREF.search(tag).group(1)
         rel = _site_path(first, site, href)
-        css = (site / rel).read_text(encoding="utf-8")
+        css = _inline_imports(site, rel)
         css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)
         # the icon fonts: the icons are drawn by the rules of icon_css() instead
         css = re.sub(r"@font-face\s*\{[^}]*Font Awesome[^}]*\}", "", css)
@@ -97,6 +97,25 @@ def bundle_css(site: Path, pages: list[Path]) -> str | None:
     parts.append(icon_css())
     (site / BUNDLE).write_text("\n".join(parts), encoding="utf-8")
     return BUNDLE
+
+
+def _inline_imports(site: Path, rel: Path) -> str:
+    """A stylesheet with its @import-ed stylesheets written in place (their url()s
+    rebased to the importing sheet's folder)."""
+    import posixpath
+
+    css = (site / rel).read_text(encoding="utf-8")
+
+    def inline(m: re.Match) -> str:
+        target = Path(posixpath.normpath(posixpath.join(rel.parent.as_posix(), m.group(2))))
+        if not (site / target).exists():
+            return ""
+        inner = _inline_imports(site, target)
+        return re.sub(r"url\((['\"]?)(?!data:|https?:|/)([^'\")]+)\1\)",
+                      lambda u: f"url({u.group(1)}{posixpath.relpath(posixpath.normpath(posixpath.join(target.parent.as_posix(), u.group(2))), rel.parent.as_posix())}{u.group(1)})",
+                      inner)
+
+    return re.sub(r"@import\s+(?:url\()?(['\"])([^'\"]+)\1\)?\s*;", inline, css)
 
 
 def _rebase(folder: Path, url: str) -> str:

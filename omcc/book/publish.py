@@ -40,10 +40,28 @@ def assemble(staged: Path, done: dict, pdf: Path | None) -> Path:
     add_data_downloads(incoming)
     add_key_numbers_table(incoming, results)
     add_pdf_edition(incoming, pdf)
+    vietnamese_labels(incoming)
     from omcc.book.optimize import optimize
 
     optimize(incoming, small_renders(results))
     return incoming
+
+
+def vietnamese_labels(site: Path) -> None:
+    """On the Vietnamese pages, figure and table numbers read "Hình 1" and "Bảng 1"
+    (Sphinx numbers them in the book's one language)."""
+    from omcc.book.sphinx_ext import VIETNAMESE
+
+    for docname in VIETNAMESE:
+        page = site / f"{docname}.html"
+        if not page.exists():
+            continue
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r'(<span class="caption-number">)Figure ', r"\1Hình ", text)
+        text = re.sub(r'(<span class="caption-number">)Table ', r"\1Bảng ", text)
+        text = re.sub(r'(<span class="std std-numref">)Figure ', r"\1Hình ", text)
+        text = re.sub(r'(<span class="std std-numref">)Table ', r"\1Bảng ", text)
+        page.write_text(text, encoding="utf-8")
 
 
 def swap(incoming: Path, site: Path) -> None:

@@ -244,7 +244,7 @@ def scorecard_html(data: dict, ledger_uri: str, prefix: str = "") -> str:
                     f'<ul class="sc-claims">{"".join(pills)}</ul></div>')
     legend = "".join(f'<li><span class="sc-swatch verdict-{s["verdict"].replace(" ", "-")}"></span>{e(s["label"])}</li>'
                      for s in data["scale"])
-    return f'<div class="scorecard">{"".join(rows)}<ul class="sc-legend" aria-label="Verdict scale">{legend}</ul></div>'
+    return f'<div class="scorecard">{"".join(rows)}<ul class="sc-legend" aria-label="{e(data.get("scale_label", "Verdict scale"))}">{legend}</ul></div>'
 
 
 def _make_scorecard_directive():
