@@ -518,7 +518,12 @@ def layout_report(fig) -> dict:
                     value = getattr(artist, getter)()
                 except (TypeError, ValueError):
                     continue
-                arr = np.atleast_2d(mpl.colors.to_rgba_array(value)) if value is not None and len(np.shape(value)) else []
+                if value is None or (hasattr(value, "__len__") and len(value) == 0):
+                    continue
+                try:
+                    arr = np.atleast_2d(mpl.colors.to_rgba_array(value))
+                except (TypeError, ValueError):
+                    continue
                 colours += [tuple(c) for c in arr]
         if any(_is_china_orange(c) for c in colours) and not _mentions_china(artist):
             orange.append(f"{type(artist).__name__} {str(artist.get_label() or getattr(artist, 'get_text', lambda: '')())[:30]!r}")

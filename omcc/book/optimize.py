@@ -195,6 +195,8 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
                     f'width="{DISPLAY_WIDTH}" height="{round(DISPLAY_WIDTH * height / width)}"{lazy} decoding="async">')
 
         new = _IMG.sub(picture, text)
+        for stem in made:  # links to the full-size image point at the sharp copy
+            new = re.sub(rf'href="((?:\.\./)*_images/){stem}\.png"', rf'href="\g<1>{stem}-1440.webp"', new)
         if new != text:
             page.write_text(new, encoding="utf-8")
     return set(made)

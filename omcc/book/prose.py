@@ -1,6 +1,6 @@
 """Count the words a reader reads on a built page: the prose of the article,
 without tables, figure and table captions, code, collapsed notes, the boxes a
-key number opens, figure downloads and the cite box."""
+key number opens, figure downloads, the cite box and the Vietnamese abstract."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 from html.parser import HTMLParser
 
 SKIP_TAGS = {"table", "figcaption", "caption", "pre", "code", "script", "style", "nav", "header", "footer", "svg"}
-SKIP_CLASSES = {"kn-pop", "figure-downloads", "cite-box", "headerlink", "caption-number", "sd-badge"}
+SKIP_CLASSES = {"kn-pop", "figure-downloads", "cite-box", "headerlink", "caption-number", "sd-badge",
+                "vi-abstract", "lang-switch"}
 
 
 class _Words(HTMLParser):

@@ -146,7 +146,7 @@ def write_figure_files(site: Path, results: dict) -> None:
         for ext, content in files.items():
             if ext == "720.png":
                 continue  # served on the page (as WebP), not a download
-            data = base64.b64decode(content) if ext == "png" else content.encode("utf-8")
+            data = base64.b64decode(content) if ext.endswith("png") else content.encode("utf-8")
             (folder / f"{name}.{ext}").write_bytes(data)
 
 
