@@ -20,8 +20,9 @@ from omcc.paths import ROOT
 from tests.conftest import repo_files
 
 BUILD_WORDS = re.compile(
-    r"\b(make (book|test|html)|the build|this build|rebuild\w*|build (time|status|log)|cache[sd]?|caching|"
-    r"pytest|unit tests?|test suite|the tests|jupyter[- ]book|sphinx|\bmyst\b|\bglued?\b|\bomcc\b)",
+    r"\b(make (book|test|html)|the build|this build|rebuild\w*|build (time|status|log)|(the|execution|build) cache|"
+    r"cached (page|result|output)s?|pytest|unit tests?|test suite|software tests?|jupyter[- ]book|sphinx|\bmyst\b|"
+    r"\bglued?\b|\bomcc\b)",
     re.I,
 )
 LOOKUP_WORDS = re.compile(

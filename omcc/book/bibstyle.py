@@ -46,12 +46,14 @@ class BookStyle(PlainStyle):
         url = field("url", raw=True)
         return words["URL:", href(url)[url]]
 
-    def format_entries(self, entries):
-        for entry in entries:
-            for key in list(entry.fields.keys()):
-                if key.lower() not in ("url", "doi", "eprint"):
-                    entry.fields[key] = plain_text(entry.fields[key])
-            yield self.format_entry(entry.key, entry)
+    def format_entry(self, label, entry, bib_data=None):
+        # a copy with plain-text fields: the entry itself is shared with citations elsewhere
+        import copy
+
+        clean = copy.copy(entry)
+        clean.fields = type(entry.fields)((k, v if k.lower() in ("url", "doi", "eprint") else plain_text(v))
+                                          for k, v in entry.fields.items())
+        return super().format_entry(label, clean, bib_data=bib_data)
 
 
 def register() -> None:
