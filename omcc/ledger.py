@@ -116,10 +116,13 @@ def glue_verdicts(claims: pd.DataFrame, ids: list[str]) -> None:
     from IPython.display import Markdown
     from myst_nb import glue
 
+    from omcc.i18n import VERDICTS_VI
+
     frame = claims.set_index("claim_id", drop=False) if "claim_id" in claims.columns else claims
     for cid in ids:
         row = frame.loc[cid]
         glue(f"verdict_{cid.lower()}", Markdown(badge(row["verdict"])), display=False)
+        glue(f"verdict_{cid.lower()}__vi", Markdown(badge(row["verdict"], VERDICTS_VI[row["verdict"]])), display=False)
 
 
 def figures_in_section(chapter: str, section: str, chapters_dir=CHAPTERS) -> list[str]:

@@ -376,11 +376,13 @@ class lang_block(nodes.container):
 
 
 def visit_lang_block_html(self, node):
-    self.body.append(f'<div lang="{node["lang"]}" class="{" ".join(node["classes"])}">')
+    # folded under one line, so the English chapter still opens with its own answer
+    self.body.append(f'<details lang="{node["lang"]}" class="{" ".join(node["classes"])}">'
+                     f'<summary>{html.escape(node.get("summary", ""))}</summary>')
 
 
 def depart_lang_block_html(self, node):
-    self.body.append("</div>")
+    self.body.append("</details>")
 
 
 def _make_lang_directive():
@@ -397,6 +399,7 @@ def _make_lang_directive():
         def run(self):
             node = lang_block(classes=["vi-abstract"])
             node["lang"] = "vi"
+            node["summary"] = "Tóm tắt bằng tiếng Việt"
             self.state.nested_parse(self.content, self.content_offset, node)
             return [node]
 
