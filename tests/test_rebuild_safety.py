@@ -9,6 +9,7 @@ published site is complete, and a build that stops leaves nothing running.
 import csv
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -200,8 +201,19 @@ def test_a_copied_or_moved_folder_publishes_the_new_numbers(built, baseline, edi
     copy = tmp_path / "project-try"
     shutil.copytree(built, copy, symlinks=True)  # with its _build, as `cp -r` does
     _edit_h20(copy, EDIT_TO)
-    _ok(_build(copy))
+    log = _ok(_build(copy)).stdout
     assert _numbers(copy) == edited_numbers
+    # the edit breaks the condition C8's verdict rests on (the H20 at 1/17 to 1/13 of a B200)
+    assert "C8 is under review" in log, log[-2000:]
+    assert "changed since the last build: chapters/export_controls: h20_b200_bf16_pct" in log
+    ledger = (copy / "_build" / "html" / "chapters" / "ledger.html").read_text(encoding="utf-8")
+    c8 = ledger[ledger.index('id="c8"'):ledger.index('id="c9"')]
+    assert "under review" in c8 and "broken" in c8
+    assert "under review" not in ledger[ledger.index('id="c9"'):ledger.index('id="c10"')]
+    front = (copy / "_build" / "html" / "chapters" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<span class="sc-id">C8</span>.*?<span class="sc-review">under review</span>', front, re.S)
+    changelog = (copy / "_build" / "html" / "chapters" / "appendix_changelog.html").read_text(encoding="utf-8")
+    assert "accelerator_specs: h20 / bf16_dense_tflops" in changelog
     moved = tmp_path / "moved"
     copy.rename(moved)
     _edit_h20(moved, EDIT_FROM)

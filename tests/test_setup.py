@@ -1,0 +1,100 @@
+"""From a fresh machine: `make test` installs (or names) what it needs; the site
+ships the PDF edition when XeLaTeX is present and says nothing of it when not;
+the pages stay light (no Font Awesome script, a weight budget per page)."""
+
+import gzip
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from omcc.book import system_deps
+from omcc.book.publish import PDF_NAME
+from omcc.paths import ROOT
+
+
+def _path_without(tmp_path: Path, *missing: str) -> str:
+    """A PATH holding every program of the current one except `missing`."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if not entry or not Path(entry).is_dir():
+            continue
+        for program in Path(entry).iterdir():
+            target = folder / program.name
+            if program.name not in missing and not target.exists() and os.access(program, os.X_OK):
+                target.symlink_to(program)
+    return str(folder)
+
+
+def test_the_set_up_names_what_is_missing(tmp_path):
+    env = dict(os.environ, PATH=_path_without(tmp_path, "xelatex", "chromium"), OMCC_SYSTEM_DEPS="check")
+    done = subprocess.run([sys.executable, "-m", "omcc.book.system_deps"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    line = done.stdout.strip()
+    assert "texlive-xetex" in line and "chromium" in line and "apt-get install" in line, line
+    assert len(line.splitlines()) == 1
+
+
+def test_this_machine_has_what_the_tests_need():
+    assert system_deps.missing_packages() == [], "run `make test` (it installs them) or `make system-deps`"
+
+
+def test_without_xelatex_the_site_builds_alone_and_says_so_once(built_book, tmp_path):
+    env = dict(os.environ, PATH=_path_without(tmp_path, "xelatex", "latexmk"), PYTHONPATH=str(built_book))
+    done = subprocess.run([sys.executable, "-m", "omcc.book.build"], cwd=built_book, env=env, capture_output=True, text=True)
+    try:
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        notes = [line for line in done.stdout.splitlines() if "without the PDF edition" in line]
+        assert len(notes) == 1, done.stdout[-2000:]
+        site = built_book / "_build" / "html"
+        assert not (site / PDF_NAME).exists()
+        for page in site.rglob("*.html"):
+            assert "PDF edition" not in page.read_text(encoding="utf-8"), page
+    finally:  # put the full edition back for the other tests
+        subprocess.run([sys.executable, "-m", "omcc.book.build"], cwd=built_book,
+                       env=dict(os.environ, PYTHONPATH=str(built_book)), capture_output=True, text=True)
+
+
+def test_the_site_ships_and_links_the_pdf(built_book):
+    site = built_book / "_build" / "html"
+    assert (site / PDF_NAME).stat().st_size > 100_000
+    front = (site / "chapters" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../{PDF_NAME}" download' in front
+
+
+def test_the_bibliography_renders_titles_as_written_with_address_and_date(built_book):
+    page = (built_book / "_build" / "html" / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "AI's $600B Question" in text and "\\$" not in text
+    assert "Insights into DeepSeek-V3" in text
+    assert "https://arxiv.org/abs/2505.09343" in page and "accessed 2026-12-02" in text
+    assert "80% startup AI Mỹ" in text
+    entries = re.findall(r'<div class="citation" id="[^"]+" role="listitem">(.*?)</div>', page, re.S)
+    assert entries and all("URL:" in e or "doi" in e for e in entries)
+
+
+PAGE_BUDGET_KB = 350
+
+
+def test_no_page_loads_the_font_awesome_script_and_pages_stay_light(built_book):
+    site = built_book / "_build" / "html"
+    assert not list(site.rglob("fontawesome.js"))
+    heavy = []
+    for page in sorted((site / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "fontawesome" not in html, page.name
+        total = len(gzip.compress(html.encode(), 6))
+        for ref in set(re.findall(r'(?:src|href)="([^"#?]+\.(?:css|js))', html)):
+            total += len(gzip.compress((page.parent / ref).resolve().read_bytes(), 6))
+        # images a phone fetches on arrival: the eager ones, at their smallest size
+        for tag in re.findall(r"<img\b[^>]*>", html):
+            if 'loading="lazy"' not in tag:
+                src = re.search(r'src="([^"]+)"', tag).group(1)
+                total += (page.parent / src).resolve().stat().st_size
+        if total > PAGE_BUDGET_KB * 1024:
+            heavy.append(f"{page.name}: {total / 1024:.0f} KB")
+    assert not heavy, heavy
