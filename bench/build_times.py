@@ -6,7 +6,8 @@
 Runs in a throw-away copy of the repository (your _build is untouched) and
 prints the median wall time of each scenario, with the number of pages
 executed (read from the build's own log). The virtual environment is reused,
-so its creation is not timed.
+so its creation is not timed. The site is built without the PDF edition (as
+`make html`), unless --pdf is given.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import copy_repo  # noqa: E402
 
 
+HTML_ONLY = ["--html-only"]  # the analyst's loop (`make html`); --pdf times `make book` with the PDF edition
+
+
 def build(root: Path) -> tuple[float, int]:
     env = dict(os.environ, PYTHONPATH=str(root))
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "omcc.book.build"], cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "omcc.book.build", *HTML_ONLY], cwd=root, env=env,
+                            capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -54,7 +59,10 @@ def edit_a_csv(root: Path, run: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pdf", action="store_true", help="build the PDF edition too (make book with XeLaTeX)")
     args = parser.parse_args()
+    if args.pdf:
+        HTML_ONLY.clear()
     results: dict[str, list[tuple[float, int]]] = {"clean": [], "no-op": [], "one CSV edit": []}
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_repo(Path(tmp) / "repo", ROOT)
