@@ -18,8 +18,8 @@ VERDICTS = {
     "supported": "The data back the claim as the article states it.",
     "partly supported": "True in part, or true only under a narrower reading than the article's.",
     "misleading": "The figure may be accurate, but the framing leads a reader to a wrong conclusion.",
-    "unsupported": "Nothing backs the claim: the evidence contradicts it, or neither the source it names nor public data contain it.",
-    "unverifiable": "The claim is about something no public source records, so it can be neither backed nor contradicted.",
+    "unsupported": "Checked and found wanting: the evidence contradicts the claim, or the source it names, once read, does not say it.",
+    "unverifiable": "Could not be checked: the source it names could not be read, and no public data bear on the claim either way.",
 }
 # sphinx-design badge colour for each verdict (the text always names the verdict:
 # colour is never the only cue). Colours are set for contrast in _static/custom.css.
