@@ -76,12 +76,12 @@ UNDER_REVIEW = "under review"
 
 
 def evaluate_checks(checks: pd.DataFrame, numbers: dict) -> dict[str, list[dict]]:
-    from omcc.numbers import vi_text
-
     """Evaluate every condition of `checks` (the claim_checks table) against the
     chapters' key numbers (page -> name -> record). Returns claim_id -> list of
     results, each with the condition, the number's value and text, and `holds`.
     A condition naming a number no page computes raises ValueError."""
+    from omcc.numbers import vi_text
+
     out: dict[str, list[dict]] = {}
     for _, row in checks.iterrows():
         page = f"chapters/{row['page']}"
