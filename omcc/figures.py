@@ -116,9 +116,10 @@ def origin_marker(origin: str) -> str:
     return ORIGIN_MARKERS.get(origin, ORIGIN_MARKERS["other"])
 
 
-def new_figure(title: str, subtitle: str = "", figsize=None, **subplot_kw):
+def new_figure(title: str, subtitle: str = "", figsize=None, lang: str = "en", **subplot_kw):
     """A figure with a takeaway title and a grey subtitle, 8 inches wide and at
-    most 4.5 high (the layout report flags any other size: it would not fit a slide)."""
+    most 4.5 high (the layout report flags any other size: it would not fit a slide).
+    `lang="vi"` writes its footer in Vietnamese."""
     use_style()
     width, height = figsize or (WIDTH_IN, MAX_HEIGHT_IN)
     # A Figure outside pyplot: the notebook shows it once, as the cell's value,
@@ -128,13 +129,18 @@ def new_figure(title: str, subtitle: str = "", figsize=None, **subplot_kw):
     ax = fig.subplots(**subplot_kw)
     fig._omcc_title = title
     fig._omcc_subtitle = subtitle
+    fig._omcc_lang = lang
     return fig, ax
 
 
 # --- sources ---------------------------------------------------------------------------
 
 
-def source_text(keys: Iterable[str]) -> str:
+# The footer's words on a page of the Vietnamese edition (a figure drawn with lang="vi")
+FOOTER_WORDS = {"en": ("Source", "Analysis", "Note", "Figure"), "vi": ("Nguồn", "Phân tích", "Ghi chú", "Hình")}
+
+
+def source_text(keys: Iterable[str], lang: str = "en") -> str:
     """'Source: Huawei (2025); NVIDIA (2024). Analysis: Open Models, Closed Chips.'
     Every source, in short form: the image must stand alone."""
     keys = source_keys(list(keys))
@@ -145,7 +151,8 @@ def source_text(keys: Iterable[str]) -> str:
         who, _, year = cite.rpartition(" (")
         years.setdefault(who, []).append(year.rstrip(")"))
     cites = [f"{who} ({', '.join(sorted(set(ys)))})" for who, ys in sorted(years.items())]
-    return "Source: " + "; ".join(cites) + f". Analysis: {BOOK}."
+    source, analysis, *_ = FOOTER_WORDS[lang]
+    return f"{source}: " + "; ".join(cites) + f". {analysis}: {BOOK}."
 
 
 def caption_sources(keys: Iterable[str]) -> str:
@@ -347,16 +354,18 @@ def _wrap(text: str, fontsize: float, width_px: float, renderer, weight="normal"
     return "\n".join(lines)
 
 
-def figure_number(name: str) -> str:
+def figure_number(name: str, lang: str = "en") -> str:
     """'Figure 2.3': the chapter's number in the table of contents and the order
-    of this figure on its page (the build tells the page which page it is)."""
+    of this figure on its page (the build tells the page which page it is). A
+    Vietnamese page numbers its figures as its English counterpart does ('Hình 1')."""
     docname = os.environ.get("OMCC_DOCNAME", "")
     count = _figure_counter.setdefault(docname, [])
     if name not in count:
         count.append(name)
     index = count.index(name) + 1
     chapter = chapter_number(docname)
-    return f"Figure {chapter}.{index}" if chapter else f"Figure {index}"
+    word = FOOTER_WORDS[lang][3]
+    return f"{word} {chapter}.{index}" if chapter else f"{word} {index}"
 
 
 _figure_counter: dict[str, list[str]] = {}
@@ -410,11 +419,12 @@ def _lay_out(fig, name: str) -> None:
         t = fig.text(margin / width_px, y / height_px, _wrap(text, size, usable, renderer, weight), ha="left", va="top",
                      fontsize=size, fontweight=weight, color=colour, linespacing=1.15)
         y -= t.get_window_extent(renderer).height + 0.35 * size * fig.dpi / 72
-    footer = source_text(fig._omcc_sources)
+    lang = getattr(fig, "_omcc_lang", "en")
+    footer = source_text(fig._omcc_sources, lang)
     note = getattr(fig, "_omcc_note", "")
     if note:
-        footer += f"\nNote: {note}"
-    footer += f"\n{figure_number(name)} · {figure_address(name)}"
+        footer += f"\n{FOOTER_WORDS[lang][2]}: {note}"
+    footer += f"\n{figure_number(name, lang)} · {figure_address(name)}"
     f = fig.text(margin / width_px, margin / height_px, _wrap(footer, FOOTER_PT, usable, renderer), ha="left",
                  va="bottom", fontsize=FOOTER_PT, color=MUTED, linespacing=1.2)
     bottom = (f.get_window_extent(renderer).height + margin * 2.2) / height_px
@@ -569,7 +579,9 @@ def show(fig, name: str, data=None):
     _lay_out(fig, name)
     _place_labels(fig)
     report = layout_report(fig)
-    report.update(number=figure_number(name), address=figure_address(name), source_line=source_text(sources))
+    lang = getattr(fig, "_omcc_lang", "en")
+    report.update(number=figure_number(name, lang), address=figure_address(name),
+                  source_line=source_text(sources, lang))
     files = {}
     if data is not None:
         header = f"# {name}: data as plotted. {source_text(sources)}\n# Sources (references.bib keys): {'; '.join(sources)}\n"

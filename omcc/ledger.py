@@ -7,6 +7,7 @@ the enum of claims.verdict (a test keeps the two equal).
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pandas as pd
 
@@ -258,13 +259,10 @@ def scorecard_grid(claims: pd.DataFrame, checks: dict) -> pd.DataFrame:
 SCORECARD_MIME = "application/vnd.omcc.scorecard+json"
 
 
-def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict | None = None) -> dict:
-    """Glue the scorecard (shown by the `scorecard` directive): chapters in book
-    order, each with its claims (id, short title, verdict, whether under review).
-    `labels` translates the chapter titles and verdict names (Vietnamese edition)."""
-    from IPython.display import display
-    from myst_nb.ext.glue import GLUE_PREFIX
-
+def scorecard_data(claims: pd.DataFrame, checks: dict, labels: dict | None = None) -> dict:
+    """The scorecard's content: chapters in book order, each with its claims (id,
+    short title, verdict, whether under review). `labels` translates the chapter
+    titles, claim titles and verdict names (Vietnamese edition)."""
     labels = labels or {}
     data = {"scale": [{"verdict": v, "label": labels.get(v, v)} for v in VERDICTS], "chapters": [],
             "review": labels.get(UNDER_REVIEW, UNDER_REVIEW), "scale_label": labels.get("scale", "Verdict scale")}
@@ -277,6 +275,15 @@ def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict |
                         "verdict": r["verdict"], "review": status(checks, r["claim_id"]) == UNDER_REVIEW}
                        for _, r in mine.sort_values("_n").iterrows()],
         })
+    return data
+
+
+def glue_scorecard(name: str, claims: pd.DataFrame, checks: dict, labels: dict | None = None) -> dict:
+    """Glue the scorecard (shown by the `scorecard` directive) and return its data."""
+    from IPython.display import display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    data = scorecard_data(claims, checks, labels)
     display({GLUE_PREFIX + SCORECARD_MIME: data, GLUE_PREFIX + "text/plain": "scorecard"}, raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}})
     return data
@@ -291,30 +298,71 @@ VERDICT_COLOURS = {  # as on the pages (_static/custom.css); none is orange, whi
 }
 
 
-def scorecard_figure(data: dict, title: str, subtitle: str):
+def _text_width(fig, text: str, **font) -> float:
+    """Width of `text` drawn with `font`, as a fraction of the figure's width."""
+    renderer = fig.canvas.get_renderer()
+    probe = fig.text(0, 0, text, **font)
+    wide = probe.get_window_extent(renderer).width
+    probe.remove()
+    return wide / (fig.get_figwidth() * fig.dpi)
+
+
+def _wrap_to_width(fig, text: str, width: float, **font) -> str:
+    """`text` wrapped at word breaks so that no line is wider than `width` (a
+    fraction of the figure's width) when drawn with `font`."""
+    for chars in range(len(text), 8, -1):
+        wrapped = textwrap.fill(text, width=chars)
+        if _text_width(fig, wrapped, **font) <= width:
+            return wrapped
+    return textwrap.fill(text, width=8)
+
+
+def scorecard_figure(data: dict, title: str, subtitle: str, lang: str = "en"):
     """The scorecard (from `glue_scorecard`'s data) drawn as an image, for the
-    downloads and slides: a line per claim, grouped by chapter, the verdict in its
-    colour at the right."""
+    downloads and slides: the chapter at the left, a row per claim, the verdict in
+    its colour at the right. Long titles wrap (never truncate) and take a taller row."""
     from omcc.figures import INK, MUTED, new_figure
 
-    fig, ax = new_figure(title, subtitle)
+    fig, ax = new_figure(title, subtitle, lang=lang)
     ax.axis("off")
     labels = {s["verdict"]: s["label"] for s in data["scale"]}
-    lines = []
+    body = dict(fontsize=10, color=INK, linespacing=1.0)
+    pill = dict(fontsize=10, fontweight="bold")  # the verdict, in its colour, named in words
+    # The axes span about the figure's width once laid out; widths below are
+    # fractions of it. The verdict column is as wide as its widest label.
+    span = 0.95
+    pill_labels = ["\u25a0 " + labels[c["verdict"]] + (f" ({data['review']})" if c["review"] else "")
+                   for ch in data["chapters"] for c in ch["claims"]]
+    pill_width = max(_text_width(fig, t, **pill) for t in pill_labels) / span
+    x_verdict = 1 - pill_width
+    chapter_width, x_id, x_title = 0.14, 0.197, 0.207  # the ids right-aligned against the titles
+    title_width = (x_verdict - 0.02 - x_title) * span
+    groups = []  # (chapter heading, [(claim, wrapped title, height)], height), heights in line units
     for chapter in data["chapters"]:
-        lines.append(("chapter", chapter["title"]))
-        lines += [("claim", c) for c in chapter["claims"]]
-    n = len(lines)
-    for i, (kind, item) in enumerate(lines):
-        y = 1 - (i + 0.5) / n
-        if kind == "chapter":
-            ax.text(0, y, item, fontsize=10.5, fontweight="bold", color=MUTED, va="center", transform=ax.transAxes)
-            continue
-        text = item["title"] if len(item["title"]) <= 62 else item["title"][:60].rstrip() + "…"
-        ax.text(0.03, y, item["id"], fontsize=10.5, fontweight="bold", color=INK, va="center", transform=ax.transAxes)
-        ax.text(0.1, y, text, fontsize=10.5, color=INK, va="center", transform=ax.transAxes)
-        label = labels[item["verdict"]] + (f" ({data['review']})" if item["review"] else "")
-        ax.text(0.99, y, label, fontsize=10, color="white", fontweight="bold", va="center", ha="right",
-                transform=ax.transAxes,
-                bbox=dict(boxstyle="round,pad=0.12", facecolor=VERDICT_COLOURS[item["verdict"]], edgecolor="none"))
+        heading = _wrap_to_width(fig, chapter["title"], chapter_width * span, fontsize=10, fontweight="bold")
+        rows = []
+        for c in chapter["claims"]:
+            wrapped = _wrap_to_width(fig, c["title"], title_width, **body)
+            rows.append((c, wrapped, 1.0 + 0.85 * wrapped.count("\n")))
+        height = max(sum(r[2] for r in rows), 0.85 * (heading.count("\n") + 1))
+        groups.append((heading, rows, height))
+    gap = 0.4
+    total = sum(g[2] for g in groups) + gap * (len(groups) - 1)
+    top = 1.0
+    for n, (heading, rows, height) in enumerate(groups):
+        if n:
+            ax.plot([0, 1], [top + gap / 2 / total] * 2, color="#d0d7de", linewidth=0.8, transform=ax.transAxes,
+                    clip_on=False)
+        ax.text(0, top, heading, fontsize=10, fontweight="bold", color=MUTED, va="top", linespacing=1.0,
+                transform=ax.transAxes)
+        y0 = top
+        for c, wrapped, h in rows:
+            y = y0 - h / 2 / total
+            ax.text(x_id, y, c["id"], fontweight="bold", va="center", ha="right", **body, transform=ax.transAxes)
+            ax.text(x_title, y, wrapped, va="center", **body, transform=ax.transAxes)
+            label = labels[c["verdict"]] + (f" ({data['review']})" if c["review"] else "")
+            ax.text(x_verdict, y, "\u25a0 " + label, va="center", **pill, color=VERDICT_COLOURS[c["verdict"]],
+                    transform=ax.transAxes)
+            y0 -= h / total
+        top -= (height + gap) / total
     return fig

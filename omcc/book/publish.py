@@ -36,32 +36,51 @@ def assemble(staged: Path, done: dict, pdf: Path | None) -> Path:
     results = {name: result for name, (_, result) in done.items()}
     write_key_numbers(incoming, results)
     write_figure_files(incoming, results)
+    vietnamese_labels(incoming)  # before the downloads, which cite a figure by its number
     add_figure_downloads(incoming)
     add_data_downloads(incoming)
     add_key_numbers_table(incoming, results)
     add_pdf_edition(incoming, pdf)
-    vietnamese_labels(incoming)
     from omcc.book.optimize import optimize
 
     optimize(incoming, small_renders(results))
     return incoming
 
 
+_NUMBERED = re.compile(r'(<span class="(?:caption-number|std std-numref)">)(Figure|Table) ([0-9.]+)')
+
+
 def vietnamese_labels(site: Path) -> None:
-    """On the Vietnamese pages, figure and table numbers read "Hình 1" and "Bảng 1"
-    (Sphinx numbers them in the book's one language)."""
+    """A Vietnamese page numbers its figures and tables as its English counterpart
+    does, in Vietnamese ("Hình 1", "Bảng 1"): Sphinx numbers them through the whole
+    book, so the translation's would otherwise continue from the English pages'.
+    The n-th figure (table) of the Vietnamese page takes the number of the n-th
+    figure (table) of the English page."""
     from omcc.book.sphinx_ext import VIETNAMESE
 
-    for docname in VIETNAMESE:
-        page = site / f"{docname}.html"
+    words = {"Figure": "Hình", "Table": "Bảng"}
+    for docname, english in VIETNAMESE.items():
+        page, source = site / f"{docname}.html", site / f"{english}.html"
         if not page.exists():
             continue
+        theirs: dict[str, list[str]] = {"Figure": [], "Table": []}
+        if source.exists():
+            for m in re.finditer(r'<span class="caption-number">(Figure|Table) ([0-9.]+)',
+                                 source.read_text(encoding="utf-8")):
+                theirs[m.group(1)].append(m.group(2))
         text = page.read_text(encoding="utf-8")
-        text = re.sub(r'(<span class="caption-number">)Figure ', r"\1Hình ", text)
-        text = re.sub(r'(<span class="caption-number">)Table ', r"\1Bảng ", text)
-        text = re.sub(r'(<span class="std std-numref">)Figure ', r"\1Hình ", text)
-        text = re.sub(r'(<span class="std std-numref">)Table ', r"\1Bảng ", text)
-        page.write_text(text, encoding="utf-8")
+        # the page's own numbers, in order of their captions, mapped to the English ones
+        mapping: dict[tuple[str, str], str] = {}
+        for kind in theirs:
+            own = [m.group(2) for m in re.finditer(rf'<span class="caption-number">{kind} ([0-9.]+)', text)]
+            for i, number in enumerate(own):
+                mapping[(kind, number)] = theirs[kind][i] if i < len(theirs[kind]) else str(i + 1)
+
+        def renumber(m: re.Match) -> str:
+            kind, number = m.group(2), m.group(3)
+            return f"{m.group(1)}{words[kind]} {mapping.get((kind, number), number)}"
+
+        page.write_text(_NUMBERED.sub(renumber, text), encoding="utf-8")
 
 
 def swap(incoming: Path, site: Path) -> None:
@@ -155,10 +174,22 @@ _CAPTION_NUMBER = re.compile(r'<span class="caption-number">([^<]*)</span>')
 _CAPTION_TEXT = re.compile(r'<span class="caption-text">(.*?)</span>\s*(?:<a class="headerlink"|</p>)', re.DOTALL)
 
 
+DOWNLOAD_WORDS = {
+    "en": {"download": "Download", "png": "PNG", "slide.png": "slide (16:9 PNG)", "svg": "SVG",
+           "csv": "data (CSV)", "cite": "Cite this figure", "bibtex": "BibTeX for this figure"},
+    "vi": {"download": "Tải về", "png": "PNG", "slide.png": "trang chiếu (PNG 16:9)", "svg": "SVG",
+           "csv": "dữ liệu (CSV)", "cite": "Trích dẫn hình này", "bibtex": "BibTeX cho hình này"},
+}
+
+
 def add_figure_downloads(site: Path) -> None:
-    """Under each figure: links to its PNG, SVG and data CSV, and its citation."""
+    """Under each figure: links to its PNG, SVG and data CSV, and its citation (in
+    Vietnamese on the Vietnamese pages)."""
+    from omcc.book.sphinx_ext import VIETNAMESE
+
     for page in sorted((site / "chapters").glob("*.html")):
         text = page.read_text(encoding="utf-8")
+        words = DOWNLOAD_WORDS["vi" if f"chapters/{page.stem}" in VIETNAMESE else "en"]
 
         def block(match: re.Match) -> str:
             name, inner = match.group(1), match.group(2)
@@ -167,17 +198,18 @@ def add_figure_downloads(site: Path) -> None:
             caption = _CAPTION_TEXT.search(inner)
             first = html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).split(". ")[0].strip() if caption else name
             links = []
-            for ext, word in (("png", "PNG"), ("slide.png", "slide (16:9 PNG)"), ("svg", "SVG"), ("csv", "data (CSV)")):
+            for ext in ("png", "slide.png", "svg", "csv"):
                 if (site / "figures" / f"{name}.{ext}").exists():
-                    links.append(f'<a href="../figures/{name}.{ext}" download>{word}</a>')
+                    links.append(f'<a href="../figures/{name}.{ext}" download>{words[ext]}</a>')
             where = f"{page.relative_to(site).as_posix()}#{name}"
             cite = html.escape(citation.apa(f"{label}: {first}", path=where))
             bib = html.escape(citation.bibtex(f"{label}: {first}", path=where))
             return (
                 match.group(0)
-                + f'\n<div class="figure-downloads" id="{name}-downloads"><p>Download: {" · ".join(links)}</p>'
-                + f'<p class="figure-cite">Cite this figure: {cite} <a href="#{name}">#{name}</a></p>'
-                + f"<details><summary>BibTeX for this figure</summary><pre>{bib}</pre></details></div>"
+                + f'\n<div class="figure-downloads" id="{name}-downloads">'
+                + (f'<p>{words["download"]}: {" · ".join(links)}</p>' if links else "")
+                + f'<p class="figure-cite">{words["cite"]}: {cite} <a href="#{name}">#{name}</a></p>'
+                + f"<details><summary>{words['bibtex']}</summary><pre>{bib}</pre></details></div>"
             )
 
         new = _FIGURE.sub(block, text)
