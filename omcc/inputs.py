@@ -15,6 +15,7 @@ Keys:
     table:<name>  a table's CSV bytes and its entry in datapackage.json
     file:<path>   any other file, by repository-relative path
     code          the package's own code and the environment lock
+    git:HEAD      the commit checked out (the build's own record of itself)
 """
 
 from __future__ import annotations
@@ -54,10 +55,31 @@ def file_digest(rel: str, root: Path = ROOT) -> str:
     return sha256(path.read_bytes()) if path.is_file() else "missing"
 
 
+def git_head(root: Path = ROOT) -> str:
+    """The commit checked out at `root`, or "" outside a git checkout."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return out.stdout.strip()
+
+
+def read_git_head(root: Path = ROOT) -> str:
+    """`git_head`, recorded as an input: a page that shows the commit is run again
+    after every commit."""
+    head = git_head(root)
+    record("git:HEAD", head or "none")
+    return head
+
+
 def current_digest(key: str, root: Path = ROOT, _descriptor: dict | None = None) -> str:
     """The hash `key` has now, computed from the files under `root`."""
     if key == "code":
         return code_digest(root)
+    if key == "git:HEAD":
+        return git_head(root) or "none"
     kind, _, name = key.partition(":")
     if kind == "file":
         return file_digest(name, root)
