@@ -188,12 +188,12 @@ def entry_markdown(row, results: list[dict], figures: list[str], lang: str = "en
 
         head = badge(row["verdict"], VERDICTS_VI[row["verdict"]]) + (
             " {bdg-dark}`" + VERDICTS_VI[UNDER_REVIEW] + "`" if review else "")
-        claim, reasons = row["claim_vi"], row["reasons_vi"]
+        claim, reasons, named = row["claim_vi"], row["reasons_vi"], row["article_source_vi"]
     else:
         head = badge(row["verdict"]) + (" " + REVIEW_BADGE if review else "")
-        claim, reasons = row["claim"], row["reasons"]
+        claim, reasons, named = row["claim"], row["reasons"], row["article_source"]
     lines = [head, ""]
-    lines.append(f"**{w['says']}:** {md_escape(claim)} ({w['names']}: {md_escape(row['article_source'])})")
+    lines.append(f"**{w['says']}:** {md_escape(claim)} ({w['names']}: {md_escape(named)})")
     lines.append("")
     lines.append(f"**{w['why']}:** {md_escape(reasons)}")
     lines.append("")
