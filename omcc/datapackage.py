@@ -421,6 +421,10 @@ def _typed_frame(raw: _Raw, fields: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+# Columns that hold references.bib keys (several joined with ';'): the pages cite them.
+BIB_KEY_COLUMNS = ("source", "original_source")
+
+
 def _book_problems(res: dict, frame: pd.DataFrame, raw: _Raw, rel: str, root: Path) -> list[Problem]:
     """The book's own rules: provenance, bibliography keys, dates, ranges, cross-checks."""
     lines = [line for row, line in zip(raw.rows, raw.lines) if any(c.strip() for c in row)]
@@ -432,10 +436,11 @@ def _book_problems(res: dict, frame: pd.DataFrame, raw: _Raw, rel: str, root: Pa
         for col in PROVENANCE:
             if col in frame and col not in required and pd.isna(frame.at[i, col]):
                 out.append(Problem(rel, line, col, "", "is empty but every row must say its source, locator and access date"))
-        if "source" in frame and not pd.isna(frame.at[i, "source"]):
-            for key in (k.strip() for k in str(frame.at[i, "source"]).split(";")):
-                if key not in known:
-                    out.append(Problem(rel, line, "source", key, "is not a key in references.bib"))
+        for col in BIB_KEY_COLUMNS:
+            if col in frame and not pd.isna(frame.at[i, col]) and str(frame.at[i, col]).strip():
+                for key in (k.strip() for k in str(frame.at[i, col]).split(";")):
+                    if key not in known:
+                        out.append(Problem(rel, line, col, key, "is not a key in references.bib"))
         if "accessed" in frame and not pd.isna(frame.at[i, "accessed"]) and frame.at[i, "accessed"] > today:
             out.append(Problem(rel, line, "accessed", str(frame.at[i, "accessed"].date()),
                                "is in the future: give the date the source was read"))

@@ -29,6 +29,12 @@ def _executed_pages(log: str) -> set[str]:
     return {a or b for a, b in found}
 
 
+def _second_round_pages(root: Path) -> set[str]:
+    """Pages whose front matter has them read the chapters' key numbers."""
+    return {p.stem for p in (root / "chapters").glob("*.md")
+            if re.search(r"^omcc:\s*\n\s+reads_key_numbers:\s*true", p.read_text(encoding="utf-8"), re.M)}
+
+
 def _pages_reading(root: Path) -> dict[str, set[str]]:
     import json
 
@@ -90,8 +96,12 @@ def test_data_edit_reexecutes_exactly_the_pages_that_read_it(twice_built):
         path.write_text(original, encoding="utf-8")
 
     executed = _executed_pages(log)
-    assert executed == dependent, (executed, dependent)
-    assert not (executed & unrelated)
+    # The summarising pages (second round) read the chapters' key numbers, which this
+    # edit changes: they re-run too, and no other page does.
+    second = _second_round_pages(root)
+    assert executed - second == dependent - second, (executed, dependent)
+    assert {"summary", "ledger"} <= executed & second
+    assert not (executed & (unrelated - second))
     assert numbers().at["h20_bf16", "value"] == 200
     assert numbers().at["h20_b200_bf16_pct", "text"] != before_text
     assert numbers().at["h20_b200_bf16_pct", "text"] in (root / "_build/html/chapters/export_controls.html").read_text()

@@ -154,6 +154,11 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
     text = re.sub(r"<script>kernelName = '[^']*'</script>\s*", "", text)
     # the theme's search buttons: their accessible name must contain their visible text
     text = re.sub(r'(<button[^>]*class="[^"]*search-button[^"]*"[^>]*?)\s+aria-label="Search"', r"\1", text)
+    # the left sidebar (book title, search, contents) as one landmark, so that no content
+    # of the page lies outside a landmark (the theme leaves the title and search bare)
+    text = text.replace('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
+                        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="navigation" '
+                        'aria-label="Book">', 1)
     page.write_text(text, encoding="utf-8")
 
 
