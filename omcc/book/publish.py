@@ -72,7 +72,7 @@ def vietnamese_labels(site: Path) -> None:
         # the page's own numbers, in order of their captions, mapped to the English ones
         mapping: dict[tuple[str, str], str] = {}
         for kind in theirs:
-            own = [m.group(2) for m in re.finditer(rf'<span class="caption-number">{kind} ([0-9.]+)', text)]
+            own = [m.group(1) for m in re.finditer(rf'<span class="caption-number">{kind} ([0-9.]+)', text)]
             for i, number in enumerate(own):
                 mapping[(kind, number)] = theirs[kind][i] if i < len(theirs[kind]) else str(i + 1)
 
