@@ -344,7 +344,7 @@ def scorecard_figure(data: dict, title: str, subtitle: str, lang: str = "en"):
         for c in chapter["claims"]:
             wrapped = _wrap_to_width(fig, c["title"], title_width, **body)
             rows.append((c, wrapped, 1.0 + 0.85 * wrapped.count("\n")))
-        height = max(sum(r[2] for r in rows), 0.85 * (heading.count("\n") + 1))
+        height = max(sum(r[2] for r in rows), 0.95 * (heading.count("\n") + 1))
         groups.append((heading, rows, height))
     gap = 0.4
     total = sum(g[2] for g in groups) + gap * (len(groups) - 1)
