@@ -288,6 +288,15 @@ def tornado(x: ClusterInputs, ranges: dict[str, tuple[float, float]], metric: st
     return pd.DataFrame(rows).sort_values("swing", ascending=False).reset_index(drop=True)
 
 
+def chip_price_range(inputs: pd.DataFrame, chip: str) -> tuple[float, float, pd.DataFrame]:
+    """The sourced range of a chip's price and the rows that give it: the lowest and
+    highest value of every chip_price row for `chip` (preferred or not). The chapter
+    uses this one range wherever a chip's price is varied (the tornado, and the H100
+    band of the chip-price chart), while the central case keeps the preferred row."""
+    lo, hi = value_range(inputs, "chip_price", chip)
+    return lo, hi, input_rows(inputs, "chip_price", chip)
+
+
 def sensitivity_ranges(inputs: pd.DataFrame, prices: pd.DataFrame, chip: str, price_ids: list[str]) -> dict:
     """Sourced ranges for the tornado: every input with more than one sourced value.
 
@@ -296,7 +305,7 @@ def sensitivity_ranges(inputs: pd.DataFrame, prices: pd.DataFrame, chip: str, pr
     row; the electricity price spans the USD prices of `price_ids`.
     """
     out = {}
-    lo, hi = value_range(inputs, "chip_price", chip)
+    lo, hi, _ = chip_price_range(inputs, chip)
     if hi > lo:
         out["chip_price"] = (lo, hi)
     out["server_cost_multiplier"] = value_range(inputs, "server_cost_multiplier")

@@ -167,3 +167,60 @@ def test_one_box_lists_the_sources_not_read():
     prose = _prose(PAGE).lower()
     for phrase in ("stored cop", "corpus", "parsed copy of the iea", "third-party parsed"):
         assert phrase not in prose
+
+
+# --- editor's review of the built book (fix/energy-investment-export) ----------------------
+
+
+def test_one_h100_price_range_in_the_tornado_and_the_chip_price_chart(model):
+    inputs, prices, xs, _ = model
+    lo, hi, used = energy.chip_price_range(inputs, "h100_sxm")
+    h100_rows = inputs[(inputs["parameter"] == "chip_price") & (inputs["applies_to"] == "h100_sxm")]
+    assert sorted(used["id"]) == sorted(h100_rows["id"]) == ["price_h100_raymondjames", "price_h100_stratrix"]
+    assert (lo, hi) == (25000, 40000)
+    us_ids = ["us_industrial_2024", "us_va_industrial_2023", "us_va_commercial_2023", "us_tx_industrial_2023", "us_tx_commercial_2023"]
+    assert energy.sensitivity_ranges(inputs, prices, "h100_sxm", us_ids)["chip_price"] == (lo, hi)
+    # the central case keeps the preferred analyst row's midpoint
+    assert xs["us_h100"].chip_price == (25000 + 30000) / 2
+    # the chart's H100 band uses the same range, not the analyst row alone, and says so
+    assert 'energy.chip_price_range(inputs, "h100_sxm")' in PAGE
+    assert 'inp.at["price_h100_raymondjames", "value_high"]' not in PAGE
+    for name in ("h100_price_low", "h100_price_high"):
+        assert PAGE.count(f"{{glue:text}}`{name}`") >= 3, name  # text, chip-price caption, tornado caption
+
+
+def test_tornado_value_labels_keep_clear_of_the_bars():
+    cell = PAGE[PAGE.index("name: fig-energy-tornado"):PAGE.index('show(fig, "fig-energy-tornado"')]
+    assert "BAR_H, GAP_PT = 0.5, 5" in cell and "height=0.62" not in cell
+    assert "xytext=(GAP_PT if right else -GAP_PT, 0)" in cell
+
+
+def test_measures_table_spells_out_its_abbreviations_and_names_xinhua():
+    caption = PAGE[PAGE.index("```{data-table} tbl-energy-measures"):]
+    caption = caption[:caption.index("```\n")]
+    for short, long in [("NDRC", "National Development and Reform Commission"), ("MIIT", "Ministry of Industry and"),
+                        ("NEA", "National Energy Administration"), ("NDA", "National Data Administration"),
+                        ("{term}`PUE`", "power usage effectiveness"), ("PFLOPS", "({term}`FLOP/s`)")]:
+        assert short in caption and long in caption, short
+    sub = load("energy_subsidies").set_index("id")
+    assert sub.at["xinhua2023_zhongwei_gobi", "size_text"] == "not quantified in Xinhua's article"
+    assert sub.at["xinhua2023_zhongwei_gobi", "source"] == "xinhua2023zhongwei"
+
+
+def test_electricity_share_is_of_the_cost_of_owning_and_running_a_cluster():
+    prose = _prose(PAGE)
+    for name in ("energy_share_min", "energy_share_max", "cn910_energy_share"):
+        for m in re.finditer(rf"\{{glue:text\}}`{name}`", prose):
+            assert "owning and\n" in prose[m.end():m.end() + 90] or "owning and running" in prose[m.end():m.end() + 90], name
+
+
+def test_the_subsidy_effect_is_one_number_and_the_breakeven_is_named(model):
+    _, _, xs, _ = model
+    effect = energy.subsidy_effect(xs["cn_910c"], xs["cn_910c_subsidy"])
+    assert round(effect, 3) == 0.036  # 3.6%, shown with one decimal
+    assert re.search(r'glue_number\("sub_change_ft", sub_change, style="percent", digits=1', PAGE)
+    assert "swing_cn_price_pct" not in PAGE  # the tornado's 4% swing (on another base) is no longer quoted
+    assert "about 4%" not in PAGE
+    prose = _prose(PAGE)
+    assert "the\nsubsidy by {glue:text}`sub_change_ft`" in prose
+    assert "breaks\n  even at about {glue:text}`breakeven_910c`" in prose and "turns on" not in prose

@@ -206,3 +206,65 @@ def test_reasons_are_two_sentences_and_checks_name_glued_numbers():
         assert len(mine) >= 1, cid
         for name in mine["key_number"]:
             assert re.search(rf'glue_number\(\s*f?"{name}"', text) or f'("{name}"' in text, name
+
+
+# --- editor's review of the built book (fix/energy-investment-export) ----------------------
+
+
+def test_rtx_4090_is_notification_in_the_table_and_not_drawn_as_controlled():
+    specs, accelerators = load("accelerator_specs"), load("accelerators").set_index("chip_id")
+    metrics = chips.chip_metrics(chips.spec_table(specs), accelerators)
+    thresholds = load("export_control_thresholds")
+    assert not metrics.at["rtx4090", "datacenter"] and metrics.at["rtx4090", "tpp"] >= 4800
+    assert chips.classify(metrics.loc["rtx4090"], thresholds, "oct2023_acr_update") == "notification"
+    text = PAGE.read_text(encoding="utf-8")
+    cell = text[text.index("name: fig-tpp-density"):text.index('show(fig, "fig-tpp-density"')]
+    # not made for data centres: an open marker labelled with its class, and the rule explained on the chart
+    assert 'GAMING = " (gaming card):\\nnotification only"' in cell
+    assert 'color=US if dc else "white"' in cell
+    assert "so the shading does not apply" in cell
+    assert "the RTX 4090 gaming card (open marker) is in the\n:      notification class" in cell
+    table_caption = text[text.index("```{data-table} tbl-chip-classes"):]
+    assert "need only a notification above it" in table_caption[:table_caption.index("```\n")]
+
+
+def test_figure_labels_sit_beside_the_line_and_millions_are_capital_m():
+    text = PAGE.read_text(encoding="utf-8")
+    h20 = text[text.index("name: fig-h20-vs-blackwell"):text.index('show(fig, "fig-h20-vs-blackwell"')]
+    label = h20[h20.index("""ax.annotate('article: "1/15"'"""):][:220]
+    assert "xytext=(6, 0)" in label and 'ha="left"' in label  # right of the dashed line, not on it
+    smug = text[text.index("name: fig-smuggling-ranges"):text.index('show(fig, "fig-smuggling-ranges"')]
+    assert "M = million" in smug and "m = million" not in smug
+    assert '"1M"' in smug and '"1m"' not in smug and 'e6:.1f}M"' in smug
+
+
+def test_eccn_cac_and_nac_are_spelled_out_at_first_use():
+    prose = _prose(PAGE.read_text(encoding="utf-8"))
+    body = prose[prose.index("(c8-evidence)="):]
+    for short, spelled in [("ECCN", "Export Control Classification Number ({term}`ECCN 3A090`)"),
+                           ("CAC", "Cyberspace Administration\nof China ({term}`CAC`)"),
+                           ("NAC", "Notified Advanced Computing ({term}`NAC`)")]:
+        first = re.search(rf"\b{short}\b", body)
+        assert first is not None and spelled in body, short
+        assert body.index(spelled) <= first.start() <= body.index(spelled) + len(spelled), short
+
+
+def test_h100_against_h20_in_compute_and_in_memory_bandwidth(table):
+    compute = table.at[H100, "bf16_dense_tflops"] / table.at["h20", "bf16_dense_tflops"]
+    bandwidth = table.at[H100, "memory_bandwidth_tbs"] / table.at["h20", "memory_bandwidth_tbs"]
+    assert 6 < compute < 7.5  # one H100-class chip does the training compute of several H20s
+    assert 0.7 < bandwidth < 1.1  # but serves models about as fast as one
+    text = PAGE.read_text(encoding="utf-8")
+    for name in ("h100_over_h20_bf16", "h100_over_h20_bandwidth"):
+        call = text[text.index(f'glue_number("{name}"'):]
+        call = call[:call.index("\nglue_number(") if "\nglue_number(" in call else len(call)]
+        assert "description=" in call and "formula=" in call and "rows=spec_rows(" in call, name
+        assert f"{{glue:text}}`{name}`" in _prose(text), name
+
+
+def test_legal_h20_sales_are_called_forecast_wherever_the_2024_forecast_is_meant():
+    text = PAGE.read_text(encoding="utf-8")
+    prose = _prose(text)
+    for m in re.finditer(r"legal\s+H20\s+sales", prose):
+        assert re.search(r"forecast\s+$", prose[max(0, m.start() - 12):m.start()]), prose[m.start() - 60:m.end()]
+    assert "Smuggling trails forecast legal H20 sales" in text

@@ -198,3 +198,69 @@ def test_figures_say_what_the_issue_asked():
     assert "no capex\\nafter 2026 is counted" in text  # the 2027-28 plateau, explained on the gap chart
     assert '"deepseek": ("DeepSeek (China)", CHINA' in text  # DeepSeek in the China colour
     assert "OKABE_ITO[\"orange\"]" not in text  # no orange for anything but China
+
+
+# --- editor's review of the built book (fix/energy-investment-export) ----------------------
+
+
+def _prose() -> str:
+    """The chapter without its code cells."""
+    return re.sub(r"```\{code-cell\}.*?\n```", "", _chapter(), flags=re.S)
+
+
+def test_concentration_is_the_highest_since_the_1960s_not_a_record():
+    conc = load("market_concentration")
+    top10 = conc[(conc["group_name"] == "top 10") & (conc["measure"] == "share_of_market_cap")].set_index("id")["value"]
+    # the mid-2025 share tops every point of the series since 1950, but S&P DJI says "since the mid-1960s"
+    assert top10["top10_2025_spdji"] > top10.drop("top10_2025_spdji").max()
+    prose, text = _prose(), _chapter()
+    assert "record share" not in prose and "record share" not in text.split("(investment-prices)=")[0]
+    assert "since the 1960s" in prose
+    assert "since the 1960s" in text[text.index('new_figure("AI giants'):][:120]  # the figure title
+    # the 2000 value is end-of-year, after the dot-com peak
+    assert str(conc.set_index("id").at["top10_2000", "date"].date()) == "2000-12-31"
+    assert "dot-com peak of 2000" not in prose and "at the end of\n  2000" in prose
+
+
+def test_concentration_chart_draws_points_and_separates_the_2025_groups():
+    text = _chapter()
+    cell = text[text.index("name: fig-investment-concentration"):text.index('show(fig, "fig-investment-concentration"')]
+    assert "ax.plot(top10" not in cell and "ax.scatter(top10" in cell  # no line across the gaps
+    assert "ax2.barh(y, value" in cell  # the 2025 groups each get their own bar, not one x position
+
+
+def test_gap_chart_2025_point_is_owed_on_the_2023_and_2024_capex():
+    capex, assumptions = load("ai_capex"), load("investment_assumptions")
+    bands = inv.parameter_bands(assumptions)
+    vint = inv.vintages(capex, [2023, 2024, 2025, 2026])
+    path = inv.path_band(vint, [2025, 2026], bands)
+    only_earlier = inv.path_band({y: vint[y] for y in (2023, 2024)}, [2025], bands)
+    assert path.at[2025, "central"] == pytest.approx(only_earlier.at[2025, "central"])
+    need_2025 = inv.required_revenue_band(vint[2025], bands).central
+    assert abs(path.at[2025, "central"] - need_2025) > 1  # two quantities, so the caption explains them
+    text = _chapter()
+    caption = text[text.index("name: fig-investment-gap"):text.index(":  image:", text.index("name: fig-investment-gap"))]
+    assert "need_path_2025" in caption and "need_2025_central" in caption
+    assert 'glue_number("need_path_2025"' in text
+
+
+def test_lead_says_the_revenue_gap_is_an_upper_bound():
+    prose = _prose()
+    lead = prose[prose.index("Is America's artificial intelligence"):prose.index("```{vi-abstract}")]
+    sentence = next(s for s in re.split(r"(?<=\.)\s+", lead) if "need_vs_earned" in s)
+    assert "upper bound <c14-evidence>" in sentence and "do not disclose their\nown AI revenue" in sentence
+    # the argument itself lives once, in the section the lead links to
+    assert prose.count("do not report their own AI revenue") == 1
+
+
+def test_calendar_2025_capex_of_the_four_is_set_beside_their_fiscal_total():
+    capex = load("ai_capex")
+    cal = inv.calendar_year_capex(capex, 2025)
+    four = cal.loc[cal["value"].notna(), "company"]
+    by_year = inv.capex_by_year(capex)
+    fiscal_four = by_year[(by_year["fiscal_year"] == 2025) & by_year["company"].isin(four)]["value"].sum()
+    assert cal["value"].sum() > fiscal_four  # the calendar figure is the higher one
+    assert cal["value"].sum() - fiscal_four == pytest.approx(83.098 - 64.551, abs=0.01)  # only Microsoft's differ
+    prose = _prose()
+    assert "{glue:text}`capex_cy2025_four`, more than the\n{glue:text}`capex_fy2025_four`" in prose
+    assert 'glue_number("capex_fy2025_four"' in _chapter()
