@@ -164,14 +164,14 @@ ENTRY_WORDS = {
            "not_read": "identified, but not read at the publisher; the chapter names what was read instead",
            "not_found": "not found", "evidence": "Evidence", "in": "in", "tier": "strongest evidence",
            "rests": "This verdict rests on", "holds": "holds", "broken": "broken: verdict under review",
-           "now": "now", "none": "no condition recorded yet"},
+           "now": "now", "zero": "none", "none": "no condition recorded yet"},
     "vi": {"says": "Bài báo viết", "names": "nguồn bài báo dẫn", "why": "Lý do của kết luận",
            "original": "Nguồn gốc", "read": "đã đọc bản gốc",
            "not_read": "đã xác định nhưng không đọc được bản gốc; chương tương ứng ghi rõ đã đọc bản nào thay thế",
            "not_found": "không tìm thấy", "evidence": "Bằng chứng (tiếng Anh)", "in": "trong chương",
            "tier": "loại bằng chứng mạnh nhất", "rests": "Kết luận dựa trên các điều kiện sau (tiếng Anh)",
            "holds": "vẫn đúng", "broken": "không còn đúng: kết luận đang được xem xét lại", "now": "hiện là",
-           "none": "chưa có điều kiện nào"},
+           "zero": "không có", "none": "chưa có điều kiện nào"},
 }
 
 
@@ -221,6 +221,7 @@ def entry_markdown(row, results: list[dict], figures: list[str], lang: str = "en
         for r in results:
             mark = w["holds"] if r["holds"] else f"**{w['broken']}**"
             shown = r.get("text_vi", r["text"]) if lang == "vi" else r["text"]
+            shown = w["zero"] if r["value"] == 0 else shown  # "now none", not "now 0"
             lines.append(f"- {md_escape(r['condition'])}: {w['now']} {md_escape(shown)} ({mark}).")
     else:
         lines.append(f"**{w['rests']}:** {w['none']}.")
