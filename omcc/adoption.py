@@ -302,3 +302,37 @@ def board_rows(snapshots: pd.DataFrame, leaderboard: str, snapshot_date) -> pd.D
     """The rows of one leaderboard snapshot."""
     return snapshots[(snapshots["leaderboard"] == leaderboard)
                      & (snapshots["snapshot_date"] == pd.Timestamp(snapshot_date))]
+
+
+def cn_share_of_open_average(usage: pd.DataFrame) -> float:
+    """China's share of open-model tokens on OpenRouter over the a16z x OpenRouter
+    study's year: Chinese open average / (Chinese open average + other open average)."""
+    cn = float(usage.at[CN_OPEN_AVERAGE, "share"])
+    return cn / (cn + float(usage.at[OTHER_OPEN_AVERAGE, "share"]))
+
+
+# --- words for readers ------------------------------------------------------------------
+
+
+def share_words(share: float) -> str:
+    """A share in plain words, for prose that must not overstate it:
+    'nearly all' (>= 90%), 'most' (> 60%), 'about half' (40-60%), 'about a third'
+    (28-40%), 'about a quarter' (20-28%), else 'a small part'."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"a share lies between 0 and 1, got {share}")
+    if share >= 0.9:
+        return "nearly all"
+    if share > 0.6:
+        return "most"
+    if share >= 0.4:
+        return "about half"
+    if share >= 0.28:
+        return "about a third"
+    if share >= 0.2:
+        return "about a quarter"
+    return "a small part"
+
+
+def count_text(n: int) -> str:
+    """A count for prose: 'none' for zero, else the number ('4', '1,200')."""
+    return "none" if int(n) == 0 else f"{int(n):,}"

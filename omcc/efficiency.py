@@ -323,3 +323,35 @@ def published_rows(runs: pd.DataFrame, models: pd.DataFrame, model_ids) -> pd.Da
         chosen = runs["source"] == models.at[model_id, "published_source"]
         mask |= mine & ((chosen & runs["published_compute_flop"].notna()) | runs["compute_low_flop"].notna())
     return runs[mask]
+
+
+# --- wording from the data (so the prose never types a list or a count) -----------------
+
+
+def win_margins(h2h: pd.DataFrame, model: str, rivals: list[str]) -> pd.Series:
+    """For the settings of a `head_to_head` table where `model` beats every rival,
+    its lead over the best rival: ``score(model) − max(score(rival))``, smallest first."""
+    wins = h2h[h2h["beats_all"]]
+    return (wins[model] - wins[list(rivals)].max(axis=1)).sort_values()
+
+
+def confidence_counts(models: pd.DataFrame, model_ids) -> pd.Series:
+    """How many of these models carry each confidence label on their chosen
+    published compute estimate (e.g. Likely 3, Speculative 2)."""
+    labels = models.loc[list(model_ids), "published_confidence"].fillna("none")
+    return labels.value_counts()
+
+
+def month_year(date) -> str:
+    """'April 2024' for a date (a caption's period, taken from the data)."""
+    return pd.Timestamp(date).strftime("%B %Y")
+
+
+def points_text(gap: float) -> str:
+    """A score gap in whole index points, for prose next to scores shown to one
+    decimal: 'about 1 point', 'about 4 points' (a gap of 0.93 between 146.46
+    and 145.53 reads '0.9' but the scores read 146.5 and 145.5)."""
+    n = int(round(gap))
+    if n == 0:
+        return "less than half a point"
+    return f"about {n} point{'s' if n != 1 else ''}"

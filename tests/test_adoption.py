@@ -164,3 +164,27 @@ def test_leaderboard_composition_and_gpt_oss_rank():
     aa = comp[comp["leaderboard"] == "artificial_analysis"].set_index("developer_country")
     assert (aa.at["CN", "count"], aa.at["US", "count"], aa.at["CN", "n"]) == (8, 2, 10)
     assert adoption.open_rank_of(boards, "artificial_analysis", "2025-11-20", "gpt-oss-120b") == 3
+
+
+# --- wording helpers (editor's review) ----------------------------------------------------
+
+
+def test_share_words_by_hand():
+    assert adoption.share_words(0.487) == "about half"
+    assert adoption.share_words(0.727) == "most"
+    assert adoption.share_words(0.95) == "nearly all"
+    assert adoption.share_words(0.33) == "about a third"
+    assert adoption.share_words(0.24) == "about a quarter"
+    assert adoption.share_words(0.05) == "a small part"
+    with pytest.raises(ValueError):
+        adoption.share_words(1.2)
+
+
+def test_count_text_says_none_for_zero():
+    assert adoption.count_text(0) == "none"
+    assert adoption.count_text(4) == "4" and adoption.count_text(1200) == "1,200"
+
+
+def test_cn_share_of_open_average_by_hand():
+    usage = pd.DataFrame({"share": [0.13, 0.137]}, index=[adoption.CN_OPEN_AVERAGE, adoption.OTHER_OPEN_AVERAGE])
+    assert adoption.cn_share_of_open_average(usage) == pytest.approx(0.13 / 0.267)

@@ -192,3 +192,52 @@ def test_claims_reasons_are_two_sentences():
         reasons = claims.at[cid, "reasons"]
         assert len(re.findall(r"[.!?](?:\s|$)", reasons)) == 2, cid
         assert len(re.findall(r"[.!?](?:\s|$)", claims.at[cid, "data_shows"])) == 1, cid
+
+
+# --- editor's review of the built book (adoption, chapter 1) ------------------------------
+
+
+def _prose(text):
+    text = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
+    return "\n".join(line for line in text.splitlines() if not line.startswith(":"))
+
+
+def test_china_among_open_models_is_one_qualified_formulation(usage):
+    half = adoption.cn_share_of_open_average(usage)
+    assert half == pytest.approx(0.13 / (0.13 + 0.137))  # Chinese 13% against other open 13.7%: about even
+    assert adoption.share_words(half) == "about half"
+    assert adoption.share_words(usage.at["openrouter_top10open_cn_2026_01", "share"]) == "most"
+    assert ("{glue:text}`cn_open_share_words` of {term}`open-model <open-weight model>` use on average over the\n"
+            "study year; {glue:text}`cn_open_share_words_2026` of it by early 2026") in CHAPTER
+    prose = _prose(CHAPTER).lower()
+    assert "lead among open" not in prose and "leads among open" not in prose and "among open models china leads" not in prose
+    assert "lead among open" not in CHAPTER.lower()  # nor in the figure's title
+    assert 'f"Chinese models: {adoption.share_words(cn_of_open)} of open-model use, "' in CHAPTER
+
+
+def test_usage_figure_labels_each_value_on_its_own_row():
+    cell = CHAPTER[CHAPTER.index("USAGE_GROUPS = ["):CHAPTER.index('show(fig, "fig-adoption-usage"')]
+    assert '"above"' not in cell and '"below"' not in cell  # no label set over a neighbouring marker
+    assert 'xytext=(7, 0), textcoords="offset points", ha="left"' in cell
+
+
+def test_zero_counts_read_none():
+    assert 'glue_number("n_downloader_geo", len(geo), text=adoption.count_text(len(geo))' in CHAPTER
+    assert len(adoption.downloader_country_rows(load("usage_shares"))) == 0
+
+
+def test_unnamed_leaderboard_entry_says_what_is_known():
+    assert "Chinese model, not named" not in CHAPTER
+    cell = CHAPTER[CHAPTER.index("name: fig-adoption-leaderboards"):CHAPTER.index('show(fig, "fig-adoption-leaderboards"')]
+    assert 'f"name not reported ({adoption.country_name(c)})"' in cell
+    assert "fourth model is Chinese, but the re-reports of it do not name it" in cell
+
+
+def test_examples_and_services_described_as_the_sources_allow():
+    prose = _prose(CHAPTER)
+    assert "Global South" not in prose  # Singapore is a high-income economy
+    assert "OpenRouter`, a service that routes requests to many models" in prose
+    assert "over-represents open and Chinese models" in prose
+    assert "marketplace" not in prose.lower()
+    first = prose.index("LMArena")
+    assert prose[first:first + 120].startswith("LMArena`, a public board ranking models by\nvisitors' votes")

@@ -156,3 +156,77 @@ def test_r1_gpu_count_and_h100_quotes_in_the_chapter_are_glued():
     assert "{glue:text}`r1_gpus` H800s" in text and "deepseek2025r1nature" in text
     assert "US clouds" not in text and "US list prices" not in text
     assert "cloud list prices" in text
+
+
+# --- editor's review of the built book (efficiency, chapter 3) ----------------------------
+
+
+def _prose(text: str) -> str:
+    """The chapter's reader text: code cells and directive options removed."""
+    import re
+
+    text = re.sub(r"```\{code-cell\}.*?\n```", "", text, flags=re.S)
+    return "\n".join(line for line in text.splitlines() if not line.startswith(":"))
+
+
+def test_kimi_gap_reads_in_whole_points_beside_scores_shown_to_one_decimal():
+    eci = ef.capability(load("benchmarks"))
+    gap = eci[RIVALS].min() - eci["kimi_k2_thinking"]
+    # the scores read 145.5 and 146.5, so the gap must not read 0.9
+    assert f"{eci['kimi_k2_thinking']:.1f}" == "145.5" and f"{eci[RIVALS].min():.1f}" == "146.5"
+    assert ef.points_text(gap) == "about 1 point"
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert 'glue_number("eci_k2t_below", k2t_eci_gap, text=ef.points_text(k2t_eci_gap)' in text
+
+
+def test_wins_without_tools_are_listed_once_from_the_data(h2h):
+    margins = ef.win_margins(h2h, "kimi_k2_thinking", RIVALS)
+    plain = margins[[not ef.uses_tools(s) for _, s in margins.index]]
+    assert plain.index[0] == ("SciCode", "no tools") and round(plain.iloc[0], 1) == 0.1
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert "({glue:text}`k2t_wins_plain_list`, by {glue:text}`k2t_narrowest_plain_margin`)" in text
+    assert 'glue_text("k2t_wins_plain_list", "; ".join([*plain_wins, narrowest[0]]))' in text
+    assert "SciCode by" not in _prose(text)
+
+
+def test_benchmarks_spelled_out_at_first_use():
+    text = CHAPTER.read_text(encoding="utf-8")
+    for what in ("{term}`BrowseComp` (", '"Seal-0": "Seal-0 (', '"Frames": "Frames (', "{term}`SWE-bench Verified` ("):
+        assert what in text, what
+    # the Hugging Face caveat names its benchmark
+    assert "rather than {glue:text}`hle_k2t` on HLE with tools if" in text
+    prose = _prose(text)
+    first = prose.index("k2t_wins_tools_list")  # the glued list spells the benchmarks out
+    for name in ("BrowseComp", "Seal-0", "Frames", "SWE-bench"):
+        assert name not in prose[:first], name
+
+
+def test_figure_periods_and_names_come_from_the_data():
+    runs = load("training_runs")
+    peak = chips.spec_table(load("accelerator_specs"))["bf16_dense_tflops"]
+    models = ef.add_estimates(ef.model_table(runs), peak)
+    shown = models.dropna(subset=["published_flop"])
+    shown = shown[shown["release_date"] >= "2024-01-01"]
+    assert ef.month_year(shown["release_date"].min()) == "April 2024"
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert "January 2024" not in text
+    assert "{glue:text}`fig1_first_month` to {glue:text}`fig1_last_month`" in text
+    assert "Multiling." not in text and "ax.set_ylim(1e23" not in text
+    assert "DODGE[m]" in text  # equal scores in Moonshot's table no longer hide each other
+    assert 'span = with_eci["eci"]' in text  # the index chart's axis spans every model's score
+
+
+def test_three_pair_medians_are_described_for_the_front_page(pairs):
+    everything, closed = pairs
+    peak = chips.spec_table(load("accelerator_specs"))["bf16_dense_tflops"]
+    models = ef.add_estimates(ef.model_table(load("training_runs")), peak)
+    counts = ef.confidence_counts(models, sorted(set(closed["us_model"])))
+    assert counts.to_dict() == {"Likely": 3, "Speculative": 2}  # no closed US model's estimate is 'Confident'
+    text = CHAPTER.read_text(encoding="utf-8")
+    for name, words in [("pairs_median", "All matched pairs"), ("closed_pairs_median", "Matched pairs with a closed US model"),
+                        ("open_pairs_median", "Matched pairs with a US open-weight model")]:
+        call = text[text.index(f'glue_number("{name}"'):]
+        call = call[:call.index("formula=")]
+        assert words in call, name
+    assert "The large ratios rest on Epoch's indirect estimates for closed models" in text
+    assert "{glue:text}`n_closed_us_speculative` of the {glue:text}`n_closed_us_in_pairs`" in text

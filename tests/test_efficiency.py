@@ -152,3 +152,29 @@ def test_place_labels_leaves_no_label_on_a_marker_or_a_label():
     figures._lay_out(fig, "fig-test-labels")
     report = figures.layout_report(fig)
     assert report["overlaps"] == [] and report["small_text"] == []
+
+
+# --- wording helpers (editor's review, efficiency and adoption) --------------------------
+
+
+def test_win_margins_by_hand():
+    h2h = pd.DataFrame({"k": [50.0, 44.9, 30.0], "a": [40.0, 44.8, 35.0], "b": [45.0, 43.0, 20.0],
+                        "beats_all": [True, True, False]},
+                       index=pd.MultiIndex.from_tuples([("X", "no tools"), ("Y", "no tools"), ("Z", "w/ tools")],
+                                                       names=["benchmark", "setting"]))
+    margins = ef.win_margins(h2h, "k", ["a", "b"])
+    assert list(margins.index) == [("Y", "no tools"), ("X", "no tools")]  # smallest lead first, losses left out
+    assert margins.iloc[0] == pytest.approx(0.1) and margins.iloc[1] == pytest.approx(5.0)
+
+
+def test_confidence_counts_and_month_year():
+    models = pd.DataFrame({"published_confidence": ["Likely", "Speculative", "Likely", None]}, index=["a", "b", "c", "d"])
+    counts = ef.confidence_counts(models, ["a", "b", "c", "d"])
+    assert counts.to_dict() == {"Likely": 2, "Speculative": 1, "none": 1}
+    assert ef.month_year("2024-04-18") == "April 2024"
+
+
+def test_points_text_rounds_to_whole_points():
+    assert ef.points_text(0.93) == "about 1 point"
+    assert ef.points_text(4.47) == "about 4 points"
+    assert ef.points_text(0.2) == "less than half a point"
