@@ -311,7 +311,11 @@ def _text_width(fig, text: str, **font) -> float:
 def _wrap_to_width(fig, text: str, width: float, **font) -> str:
     """`text` wrapped at word breaks so that no line is wider than `width` (a
     fraction of the figure's width) when drawn with `font`."""
-    for chars in range(len(text), 8, -1):
+    full = _text_width(fig, text, **font)
+    if full <= width:
+        return text
+    # start from the proportional estimate, then narrow until it fits (a few measurements)
+    for chars in range(min(len(text), int(len(text) * width / full) + 3), 8, -1):
         wrapped = textwrap.fill(text, width=chars)
         if _text_width(fig, wrapped, **font) <= width:
             return wrapped

@@ -344,7 +344,9 @@ def _build(with_pdf: bool) -> int:
     except PageFailed as failure:
         raise BuildStopped(f"{failure}\n[book] a page failed to execute") from None
     write_sources(done)
+    start = time.perf_counter()
     status = run_jupyter_book()
+    log(f"jupyter-book took {time.perf_counter() - start:.1f} s")
     staged = STAGING / "_build" / "html"
     if status != 0 or not (staged / "index.html").exists():
         # Sphinx would not re-read a page whose warnings failed this build: forget
@@ -360,7 +362,9 @@ def _build(with_pdf: bool) -> int:
         log("HTML only (--html-only): the PDF edition is not built")
     else:
         log(f"{' and '.join(pdf_tools_missing())} not installed: the HTML site is built without the PDF edition")
+    start = time.perf_counter()
     incoming = publish.assemble(staged, done, pdf)
+    log(f"assembling the site took {time.perf_counter() - start:.1f} s")
     if site_fingerprint(with_pdf=with_pdf) != inputs_now:
         shutil.rmtree(incoming, ignore_errors=True)
         raise BuildStopped("files changed while the build ran: nothing was published; run `make book` again")
