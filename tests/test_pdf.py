@@ -46,3 +46,44 @@ def test_pdf_has_every_figure(built_book):
     text = re.sub(r"\s+", " ", _pdf_text(built_book / "_build" / "html" / PDF_NAME))
     assert "Bibliography" in text
     assert text.count("Figure ") >= len(html_figures)
+
+
+def test_pdf_numbers_figures_and_tables_as_the_site_does(built_book):
+    """Every caption number on the website ("Figure 1.1", "Table 3") is the number the
+    PDF gives the same caption, and the numbered chapters are the site's."""
+    import html as htmlmod
+
+    text = re.sub(r"\s+", " ", _pdf_text(built_book / "_build" / "html" / PDF_NAME))
+    checked = 0
+    for page in sorted((built_book / "_build" / "html" / "chapters").glob("*.html")):
+        if page.stem.endswith("_vi"):
+            continue  # the Vietnamese captions read "Hình" on the site
+        source = page.read_text(encoding="utf-8")
+        for number, caption in re.findall(
+                r'<span class="caption-number">((?:Figure|Table) [0-9.]+) </span><span class="caption-text">(.*?)</span>',
+                source, re.S):
+            words = re.sub(r"\s+", " ", htmlmod.unescape(re.sub(r"<[^>]+>", "", caption))).strip().split(" ")[:4]
+            start = " ".join(words).replace("'", "’")
+            assert f"{number}: {start}" in text.replace("'", "’"), (page.name, number, start)
+            checked += 1
+    assert checked >= 20
+    # the contents number the chapters as the site does: the summary before them is unnumbered
+    assert "1 Adoption of open models" in text and "2 Adoption of open models" not in text
+
+
+def test_latex_numbering_rewrite():
+    from omcc.book.pdf import number_like_the_site
+
+    tex = ("\\begin{document}\n\\part{Summary}\n\n\\chapter{Executive summary}\n\\label{\\detokenize{chapters/summary:s}}\n"
+           "\\chapter{Data\\sphinxhyphen{}centre energy}\n\\label{\\detokenize{chapters/energy:e}}\n"
+           "\\chapter{Bảng kiểm chứng}\n\\label{\\detokenize{chapters/ledger_vi:l}}\n\\end{document}\n")
+    out = number_like_the_site(tex, {"chapters/energy"}, {"chapters/ledger": "chapters/ledger_vi"})
+    assert "\\omccend\\part{Summary}" in out
+    assert "\\omccunnumbered{chapters/summary}\\chapter*{Executive summary}" in out
+    assert "\\omccnumbered\\chapter{Data\\sphinxhyphen{}centre energy}" in out
+    assert "\\omccvietnamese{chapters/ledger_vi}{chapters/ledger}\\chapter*{Bảng kiểm chứng}" in out
+    assert out.index("\\newcommand{\\omccnumbered}") > out.index("\\begin{document}")
+    import pytest
+
+    with pytest.raises(ValueError):
+        number_like_the_site("\\chapter{x}", set(), {})

@@ -302,9 +302,17 @@ def pdf_tools_missing() -> list[str]:
 def build_pdf() -> Path | None:
     """The PDF edition with Jupyter Book's LaTeX builder (XeLaTeX), from the same
     sources as the HTML; None when it fails (the log says where to look)."""
+    from omcc.book import pdf
+
     output = BUILD / "pdfstage"
-    status = run_jupyter_book(builder="pdflatex", output=output)
-    built = output / "_build" / "latex" / PDF_NAME
+    latex = output / "_build" / "latex"
+    built = latex / PDF_NAME
+    built.unlink(missing_ok=True)
+    status = run_jupyter_book(builder="latex", output=output)
+    if status == 0:
+        # number chapters, figures and tables as the website does, then compile
+        pdf.patch(latex)
+        status = run(["make", "all-pdf"], cwd=latex, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch()))
     if status != 0 or not built.exists():
         log(f"the PDF edition failed (exit {status}); see {output.relative_to(ROOT)}/_build/latex/*.log")
         return None
