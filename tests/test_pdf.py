@@ -87,3 +87,10 @@ def test_latex_numbering_rewrite():
 
     with pytest.raises(ValueError):
         number_like_the_site("\\chapter{x}", set(), {})
+
+
+def test_pdf_sets_apostrophes_without_a_gap(built_book):
+    # xeCJK would set ’ and ” full-width from the CJK font: "Huawei’ s", "data) ”"
+    text = _pdf_text(built_book / "_build" / "html" / PDF_NAME)
+    assert "’s" in text
+    assert not re.search(r"\w’ s\b", text)
