@@ -43,13 +43,13 @@ EVIDENCE_TIERS_VI = {
     "independent_data": "dữ liệu độc lập",
 }
 VERDICT_MEANINGS_VI = {  # the scale of omcc.ledger.VERDICTS, in Vietnamese
-    "supported": "Dữ liệu ủng hộ nhận định đúng như bài báo viết.",
+    "supported": "Dữ liệu củng cố nhận định theo đúng cách bài báo nêu.",
     "partly supported": "Đúng một phần, hoặc chỉ đúng khi hiểu theo nghĩa hẹp hơn cách bài báo viết.",
     "misleading": "Con số có thể chính xác, nhưng cách trình bày dẫn người đọc tới một kết luận sai.",
-    "unsupported": "Đã kiểm chứng và không đứng vững: bằng chứng mâu thuẫn với nhận định, hoặc nguồn mà bài báo dẫn, "
-                   "khi đọc được, không nói như vậy.",
-    "unverifiable": "Không thể kiểm chứng: không đọc được nguồn mà bài báo dẫn, và không có dữ liệu công khai nào "
-                    "xác nhận hay bác bỏ nhận định.",
+    "unsupported": "Đã kiểm chứng và không đứng vững: bằng chứng mâu thuẫn với nhận định, hoặc đọc nguồn mà bài báo "
+                   "dẫn thì thấy nguồn đó không nói như vậy.",
+    "unverifiable": "Không kiểm tra được: không đọc được nguồn mà bài báo dẫn, và cũng không có dữ liệu công khai "
+                    "nào xác nhận hay bác bỏ nhận định.",
 }
 VERDICTS_VI = {
     "supported": "có cơ sở",
