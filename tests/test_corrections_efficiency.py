@@ -191,7 +191,7 @@ def test_wins_without_tools_are_listed_once_from_the_data(h2h):
 
 def test_benchmarks_spelled_out_at_first_use():
     text = CHAPTER.read_text(encoding="utf-8")
-    for what in ("{term}`BrowseComp` (", '"Seal-0": "Seal-0 (', '"Frames": "Frames (', "{term}`SWE-bench Verified` ("):
+    for what in ("{term}`BrowseComp` (", '"Seal-0": "{term}`Seal-0` (', '"Frames": "{term}`Frames` (', "{term}`SWE-bench Verified` ("):
         assert what in text, what
     # the Hugging Face caveat names its benchmark
     assert "rather than {glue:text}`hle_k2t` on HLE with tools if" in text

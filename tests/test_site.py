@@ -200,7 +200,7 @@ def test_every_figure_offers_png_svg_csv_and_a_citation(site):
             for ext in ("png", "svg", "csv"):
                 assert f"../figures/{name}.{ext}" in block.group(1), f"{name}: no {ext} download"
                 assert (site / "figures" / f"{name}.{ext}").exists()
-            assert "Cite this figure" in block.group(1)
+            assert ("Trích dẫn hình này" if page.stem.endswith("_vi") else "Cite this figure") in block.group(1)
             csv_head = (site / "figures" / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
             assert csv_head.startswith(f"# {name}: data as plotted. Source: "), csv_head
     assert figures >= 4
