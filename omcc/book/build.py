@@ -284,6 +284,27 @@ def _drop_build_records(nb) -> None:
             cell.outputs = [o for o in cell.outputs if not (INPUT_KEY in o.get("metadata", {}) or FIGURE_KEY in o.get("metadata", {}))]
 
 
+def sphinx_code_digest(root: Path = ROOT) -> str:
+    """Hash of what shapes every page's HTML besides its source: the book's Sphinx
+    code (omcc/book/*.py, as the extension imports it) and the bibliography style."""
+    h = hashlib.sha256()
+    for path in sorted((root / "omcc" / "book").glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def forget_stale_rendering(output: Path = STAGING, root: Path = ROOT) -> None:
+    """Sphinx re-renders only pages whose source changed; when the book's own Sphinx
+    code changed, every page must be rendered again (forget its environment)."""
+    stamp = output / "_build" / "omcc-sphinx-code.sha256"
+    digest = sphinx_code_digest(root)
+    if stamp.exists() and stamp.read_text().strip() == digest:
+        return
+    (output / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest + "\n")
+
+
 def run_jupyter_book(builder: str = "html", output: Path = STAGING) -> int:
     # `python -c` rather than the venv's jupyter-book script, whose first line names the
     # folder the venv was made in: a moved or copied project must use its own files.
@@ -353,6 +374,7 @@ def _build(with_pdf: bool) -> int:
         raise BuildStopped(f"{failure}\n[book] a page failed to execute") from None
     write_sources(done)
     start = time.perf_counter()
+    forget_stale_rendering()
     status = run_jupyter_book()
     log(f"jupyter-book took {time.perf_counter() - start:.1f} s")
     staged = STAGING / "_build" / "html"

@@ -191,7 +191,11 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
                 made[stem] = _variants(Image, source, renders)
             width, height = made[stem]
             base = src[: -len(f"{stem}.png")]
-            attrs = re.sub(r'\s(width|height|loading|decoding|fetchpriority)="[^"]*"', "", before + after).strip()
+            attrs = re.sub(r'\s(width|height|loading|decoding|fetchpriority)="[^"]*"', "", before + after)
+            # the theme's fixed inline width and the XHTML-style "/" go: the width and height
+            # attributes give the aspect ratio, and the CSS scales the image down on phones
+            attrs = re.sub(r'\sstyle="width:\s*\d+px;?"', "", attrs)
+            attrs = re.sub(r"\s*/\s*$", "", attrs).strip()
             count += 1
             lazy = ' loading="lazy"' if count > 1 else ' fetchpriority="high"'
             sizes = f'(max-width: {DISPLAY_WIDTH + 40}px) 100vw, {DISPLAY_WIDTH}px'

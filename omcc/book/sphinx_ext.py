@@ -318,10 +318,8 @@ def _relative(from_doc: str, to_doc: str) -> str:
 def _meta_description(app, pagename, templatename, context, doctree):
     """A meta description for search engines and link previews: the page's lead
     (its first paragraph of prose), shortened at a word to about 155 characters."""
-    if doctree is None:
-        return
     text = ""
-    for para in doctree.findall(nodes.paragraph):
+    for para in doctree.findall(nodes.paragraph) if doctree is not None else []:
         if any(isinstance(p, (nodes.admonition, nodes.table, nodes.figure, nodes.caption)) for p in _ancestors(para)):
             continue
         candidate = " ".join(para.astext().split())
@@ -365,7 +363,13 @@ def _language(app, pagename, templatename, context, doctree):
     else:
         return
     href = posixpath.relpath(other, posixpath.dirname(pagename)) + ".html"
-    context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />'
+    # search engines want absolute addresses, and the page's own language listed too
+    from omcc.book.citation import address
+
+    own = "vi" if lang == "en" else "en"
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{own}" href="{address(pagename + ".html")}" />'
+        f'\n<link rel="alternate" hreflang="{lang}" href="{address(other + ".html")}" />')
     if body is not None:
         context["body"] = (f'<p class="lang-switch"><a href="{href}" hreflang="{lang}" lang="{lang}">{label}</a></p>\n'
                            + body)
