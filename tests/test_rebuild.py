@@ -102,6 +102,10 @@ def test_data_edit_reexecutes_exactly_the_pages_that_read_it(twice_built):
     assert executed - second == dependent - second, (executed, dependent)
     assert {"summary", "ledger"} <= executed & second
     assert not (executed & (unrelated - second))
+    # Sphinx reads again exactly the pages that ran (their sources are rewritten only
+    # when they changed: no random cell ids)
+    reread = re.search(r"updating environment: .*?(\d+) added, (\d+) changed", re.sub(r"\x1b\[[0-9;]*m", "", log))
+    assert reread and 0 < int(reread.group(2)) <= len(executed), (reread and reread.group(0), sorted(executed))
     assert numbers().at["h20_bf16", "value"] == 200
     assert numbers().at["h20_b200_bf16_pct", "text"] != before_text
     assert numbers().at["h20_b200_bf16_pct", "text"] in (root / "_build/html/chapters/export_controls.html").read_text()

@@ -92,7 +92,12 @@ def read_notebook(path: Path):
     text = path.read_text(encoding="utf-8")
     if not is_myst_markdown_notebook(text):
         return None
-    return read_myst_markdown_notebook(text, add_source_map=False, path=str(path))
+    nb = read_myst_markdown_notebook(text, add_source_map=False, path=str(path))
+    # nbformat gives each cell a random id: number them instead, so an unchanged page
+    # writes the same notebook and Sphinx does not read it again
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    return nb
 
 
 def code_key(nb) -> str:
