@@ -333,6 +333,10 @@ def build_pdf() -> Path | None:
     if status == 0:
         # number chapters, figures and tables as the website does, then compile
         pdf.patch(latex)
+        # latexmk remembers a failed run and, with the .tex unchanged, would report it
+        # again without trying (say after a missing font is installed): start afresh.
+        for stale in latex.glob("*.fdb_latexmk"):
+            stale.unlink()
         status = run(["make", "all-pdf"], cwd=latex, env=dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch()))
     if status != 0 or not built.exists():
         log(f"the PDF edition failed (exit {status}); see {output.relative_to(ROOT)}/_build/latex/*.log")

@@ -208,7 +208,24 @@ def _make_table_directive():
                 body += self._row(cells, [c in markup for c in columns], data.get("align"))
             table["names"].append(name)
             self.state.document.note_explicit_target(table, table)
-            return [table] + messages
+            return self._latex_widths(columns, data["rows"]) + [table] + messages
+
+        @staticmethod
+        def _latex_widths(columns, rows):
+            """Column widths for the PDF when the table is long. Sphinx sets a table of
+            more than 30 rows as a longtable of unwrapped columns, which runs off the
+            page (and takes its centred caption with it); shares of the line width by
+            each column's longest text, capped, let long text wrap. The website ignores this."""
+            from sphinx import addnodes
+
+            if len(rows) <= 30:
+                return []
+            longest = [min(max([len(str(col))] + [len(str(r[i])) for r in rows]), 48) + 4
+                       for i, col in enumerate(columns)]
+            usable = 0.97 - 0.02 * len(columns)  # room for the column separators
+            spec = addnodes.tabular_col_spec()
+            spec["spec"] = "".join(rf">{{\raggedright\arraybackslash}}\Y{{{usable * n / sum(longest):.3f}}}" for n in longest)
+            return [spec]
 
         def _row(self, cells, parse, align):
             row = nodes.row()

@@ -29,7 +29,9 @@ NEEDS = {
 }
 FONTS = {"Noto Serif CJK SC": "fonts-noto-cjk", "FreeSerif": "fonts-freefont-otf"}
 LATEX_FILES = {"fncychap.sty": "texlive-latex-extra", "xeCJK.sty": "texlive-lang-chinese",
-               "vietnamese.ldf": "texlive-lang-other", "polyglossia.sty": "texlive-latex-recommended"}
+               "vietnamese.ldf": "texlive-lang-other", "polyglossia.sty": "texlive-latex-recommended",
+               # hyperref under XeTeX loads ZapfDingbats (pzdr) for link borders
+               "pzdr.tfm": "texlive-fonts-recommended"}
 ALL_PACKAGES = sorted(set(NEEDS.values()) | set(FONTS.values()) | set(LATEX_FILES.values()))
 
 
