@@ -58,10 +58,11 @@ def test_every_glued_number_on_every_page_opens_its_provenance(records, built_bo
         prose = re.sub(r"```\{code-cell\}.*?```", "", source, flags=re.S)
         glued = [n for n in GLUE_TEXT.findall(prose) if n in named]
         html = (site / f"{page}.html").read_text(encoding="utf-8")
-        buttons = html.count('class="kn-num"')
-        popovers = len(re.findall(r'<span id="kn-pop-\d+" popover class="kn-pop" role="dialog"', html))
-        if buttons < len(glued) or popovers != buttons:
-            without.append(f"{page}: {len(glued)} glued numbers, {buttons} buttons, {popovers} popovers")
+        targets = re.findall(r'class="kn-num" popovertarget="(kn-pop-\d+)"', html)
+        popovers = re.findall(r'<span id="(kn-pop-\d+)" popover class="kn-pop" role="dialog"', html)
+        # a number used twice on a page opens the same box: no box without a button, no button without a box
+        if len(targets) < len(glued) or set(targets) != set(popovers) or len(popovers) != len(set(popovers)):
+            without.append(f"{page}: {len(glued)} glued numbers, {len(targets)} buttons, {len(popovers)} popovers")
     assert not without, "\n".join(without)
 
 

@@ -7,7 +7,9 @@ Applied to the assembled site (`omcc.book.publish`), measured with
   icons) is dropped; those icons are drawn by a few lines of CSS from the same
   icon paths (Font Awesome Free, CC BY 4.0);
 - every stylesheet of a page is served as one file, so the first paint waits for
-  one request instead of nine; scripts load with `defer`, so none blocks it;
+  one request instead of nine, without the rules no page uses
+  (`omcc.book.prune_css`); scripts load with `defer`, so none blocks it, and are
+  not preloaded, so they do not compete with the stylesheet and the first figure;
 - the search index and its scripts load only on the search page;
 - figures are served at the size they are shown: 720 and 1440 pixels wide, as
   lossless WebP, with their width and height, and lazily below the first screen;
@@ -24,6 +26,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from omcc.book.prune_css import prune_css, site_words
+
 ICONS = Path(__file__).with_name("assets") / "fa_icons.json"
 BUNDLE = "_static/omcc-bundle.css"
 KEEP_SYNC = ("documentation_options.js",)  # inline scripts right after it read its global
@@ -39,7 +43,7 @@ GZIP_SUFFIXES = {".html", ".css", ".js", ".svg", ".csv", ".json", ".txt", ".xml"
 def icon_css() -> str:
     icons = json.loads(ICONS.read_text(encoding="utf-8"))
     licence = icons.pop("_licence")
-    rules = [f"/* Icons: {licence}. */",
+    rules = [f"/*! Icons: {licence}. */",
              ".fa-solid, .fa-regular, .fa-brands, .fas, .far, .fab { display: inline-block; height: 1em; width: 1em; "
              "vertical-align: -0.125em; background-color: currentColor; "
              "-webkit-mask: var(--omcc-icon) no-repeat center / contain; mask: var(--omcc-icon) no-repeat center / contain; }",
@@ -95,7 +99,7 @@ def bundle_css(site: Path, pages: list[Path]) -> str | None:
                      lambda m: f"url({m.group(1)}{_rebase(rel.parent, m.group(2))}{m.group(1)})", css)
         parts.append(f"/* {rel.as_posix()} */\n{css}")
     parts.append(icon_css())
-    (site / BUNDLE).write_text("\n".join(parts), encoding="utf-8")
+    (site / BUNDLE).write_text(prune_css("\n".join(parts), site_words(site)), encoding="utf-8")
     return BUNDLE
 
 
@@ -148,7 +152,7 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
         return f'<script{attrs.rstrip()} src="{src}"></script>'
 
     text = _SCRIPT.sub(script, text)
-    text = re.sub(r'<link rel="preload" as="script" href="[^"]*fontawesome[^"]*"\s*/?>\s*', "", text)
+    text = re.sub(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*', "", text)
     # Jupyter Book's Thebe settings: this book runs no code in the browser
     text = re.sub(r'<script type="text/x-thebe-config">.*?</script>\s*', "", text, flags=re.S)
     text = re.sub(r"<script>kernelName = '[^']*'</script>\s*", "", text)
@@ -263,14 +267,14 @@ def site_pages(site: Path) -> list[Path]:
 
 def optimize(site: Path, renders: dict[str, bytes] | None = None) -> None:
     pages = site_pages(site)
+    for path in (site / "_static" / "scripts").glob("fontawesome.js*"):  # before the bundle reads the scripts
+        path.unlink()
     bundle = bundle_css(site, pages)
     for page in pages:
         rewrite_page(page, site, bundle)
     converted = responsive_images(site, [p for p in pages if p.parent.name == "chapters"], renders or {})
     for stem in converted:  # every page now points at the sized copies
         (site / "_images" / f"{stem}.png").unlink(missing_ok=True)
-    for path in (site / "_static" / "scripts").glob("fontawesome.js*"):
-        path.unlink()
     for path in site.rglob("*.map"):  # source maps are for the theme's developers
         path.unlink()
     precompress(site)

@@ -246,6 +246,26 @@ def key_number_rows(results: dict) -> list[dict]:
     return rows
 
 
+def compact_rows(rows: list[dict]) -> str:
+    """The data rows of a number, grouped by table, each key part that all rows of a
+    table share written once: "benchmarks (16 rows; all: ECI / epoch2026eci): gpt45,
+    grok4, ..." rather than the whole key sixteen times."""
+    groups: dict[str, list[list[str]]] = {}
+    for row in rows:
+        groups.setdefault(str(row.get("table", "")), []).append(str(row.get("key", "")).split(" / "))
+    out = []
+    for table, keys in groups.items():
+        width = len(keys[0])
+        shared = [i for i in range(width) if len(keys) > 1 and all(len(k) == width and k[i] == keys[0][i] for k in keys)]
+        if len(shared) == width:  # the same key twice: nothing varies
+            shared = []
+        varying = [" / ".join(p for i, p in enumerate(k) if i not in shared) for k in keys]
+        head = f"{table} ({len(keys)} rows; all: {' / '.join(keys[0][i] for i in shared)})" if shared else (
+            f"{table} ({len(keys)} rows)" if len(keys) > 1 else table)
+        out.append(f"{head}: {', '.join(varying)}")
+    return "; ".join(out)
+
+
 def add_key_numbers_table(site: Path, results: dict) -> None:
     """The key-numbers page: every number, searchable, each with a permanent anchor."""
     from omcc.book.sphinx_ext import _short
@@ -258,8 +278,8 @@ def add_key_numbers_table(site: Path, results: dict) -> None:
     body = []
     for r in key_number_rows(results):
         doc = r["page"].split("/")[-1]
-        cites = "; ".join(_short(k) for k in r.get("sources", "").split(";") if k)
-        rows = "; ".join(f'{x["table"]}: {x["key"]}' for x in r.get("rows", []))
+        cites = "; ".join(dict.fromkeys(_short(k.strip()) for k in r.get("sources", "").split(";") if k.strip()))
+        rows = compact_rows(r.get("rows", []))
         body.append(
             f'<tr id="{e(r["anchor"])}"><td><a href="#{e(r["anchor"])}">{e(r["text"])}</a></td>'
             f'<td>{e(r.get("description") or r["name"])}</td>'

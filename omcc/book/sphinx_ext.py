@@ -60,11 +60,18 @@ def _short(key: str) -> str:
         return key
 
 
+POPOVER_ROWS = 3  # data rows a box lists; the key-numbers entry lists them all
+
+
 def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
-    """The box a key number opens; every text from data is escaped."""
+    """The box a key number opens; every text from data is escaped. It lists the
+    first data rows in full (source, locator, date read) and counts the rest, which
+    its permanent link lists: some numbers rest on 70 rows, and a page of them
+    would weigh half a megabyte."""
     e = html.escape
     rows = []
-    for r in record.get("rows", []):
+    all_rows = record.get("rows", [])
+    for r in all_rows[:POPOVER_ROWS]:
         cite = "; ".join(_short(k.strip()) for k in str(r.get("source", "")).split(";") if k.strip())
         rows.append(
             f'<span class="kn-row"><span class="kn-table">{e(r.get("table", ""))}</span> '
@@ -72,6 +79,10 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
             + (f', {e(r.get("locator", ""))}' if r.get("locator") else "")
             + (f' (accessed {e(r.get("accessed", ""))})' if r.get("accessed") else "") + "</span>"
         )
+    more = all_rows[POPOVER_ROWS:]
+    if more:
+        tables = ", ".join(dict.fromkeys(str(r.get("table", "")) for r in more))
+        rows.append(f'<span class="kn-row">and {len(more)} more rows ({e(tables)}), listed at the link below</span>')
     value = record.get("value")
     unit = record.get("unit") or ""
     shown = "not available" if value is None else f"{value:,.6g}" + (f" {unit}" if unit else "")
@@ -80,7 +91,8 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
     if record.get("formula"):
         parts.append(f'<span class="kn-how">How: {e(record["formula"])}</span>')
     if rows:
-        parts.append('<span class="kn-rows"><span class="kn-label">Data rows:</span>' + "".join(rows) + "</span>")
+        parts.append(f'<span class="kn-rows"><span class="kn-label">Data rows ({len(all_rows)}):</span>'
+                     + "".join(rows) + "</span>")
     elif record.get("sources"):
         cites = "; ".join(_short(k) for k in record["sources"].split(";") if k)
         parts.append(f'<span class="kn-rows">Sources: {e(cites)}</span>')
@@ -93,12 +105,17 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
 def visit_key_number_html(self, node):
     record = node["record"]
     page = self.builder.current_docname
-    self._omcc_kn = getattr(self, "_omcc_kn", 0) + 1  # one translator per page: ids stable from build to build
-    pop_id = f"kn-pop-{self._omcc_kn}"
     origin = record.get("quoted_from") or {"page": page, "name": record.get("of") or record["name"]}
     target = self.builder.get_relative_uri(page, KEY_NUMBERS_PAGE) + "#" + anchor(origin["page"], origin["name"])
-    self.body.append(f'<button type="button" class="kn-num" popovertarget="{pop_id}">')
-    node["omcc_popover"] = popover_html(record, page, pop_id, target)
+    # one translator per page: ids stable from build to build; a number used twice on a
+    # page opens the same box
+    boxes = self.__dict__.setdefault("_omcc_boxes", {})
+    box_key = (target, record.get("value"), record.get("description"))
+    node["omcc_popover"] = ""
+    if box_key not in boxes:
+        boxes[box_key] = f"kn-pop-{len(boxes) + 1}"
+        node["omcc_popover"] = popover_html(record, page, boxes[box_key], target)
+    self.body.append(f'<button type="button" class="kn-num" popovertarget="{boxes[box_key]}">')
 
 
 def depart_key_number_html(self, node):
