@@ -84,3 +84,17 @@ def test_key_numbers_csv_describes_every_number(built_book):
         rows = list(csv.DictReader(fh))
     assert set(rows[0]) >= {"page", "name", "value", "text", "description", "formula", "sources", "rows", "url"}
     assert all(r["description"] and r["formula"] for r in rows)
+
+
+def test_a_numbers_box_lists_its_first_rows_and_counts_the_rest():
+    from omcc.book.sphinx_ext import POPOVER_ROWS, popover_html
+
+    rows = [{"table": "benchmarks" if i < 4 else "training_runs", "key": f"model_{i}", "source": "epoch2026eci",
+             "locator": "row <b>", "accessed": "2026-12-02"} for i in range(POPOVER_ROWS + 4)]
+    box = popover_html({"name": "n", "description": "A median", "value": 53.4, "formula": "median", "rows": rows},
+                       "chapters/efficiency", "kn-pop-1", "key_numbers.html#kn-efficiency-n")
+    listed = re.findall(r'<span class="kn-key">(model_\d+)</span>', box)
+    assert listed == [f"model_{i}" for i in range(POPOVER_ROWS)]
+    assert f"Data rows ({POPOVER_ROWS + 4})" in box
+    assert "and 4 more rows (benchmarks, training_runs), listed at the link below" in box
+    assert "row &lt;b&gt;" in box and "<b>" not in box

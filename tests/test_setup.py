@@ -98,3 +98,31 @@ def test_no_page_loads_the_font_awesome_script_and_pages_stay_light(built_book):
         if total > PAGE_BUDGET_KB * 1024:
             heavy.append(f"{page.name}: {total / 1024:.0f} KB")
     assert not heavy, heavy
+
+
+def test_css_pruning_keeps_what_a_page_or_script_names_and_drops_the_rest(tmp_path):
+    from omcc.book.prune_css import prune_css, site_words
+
+    (tmp_path / "p.html").write_text('<div class="card used" id="main"><script>x.classList.add("shown")</script></div>')
+    (tmp_path / "app.js").write_text('el.classList.toggle("open-menu")')
+    words = site_words(tmp_path)
+    css = ("/*! licence */ .used{color:red} .unused{color:blue} .used,.gone{margin:0} #main .shown{top:0} "
+           ".open-menu:hover{x:1} .never:not(.used){y:2} a:not(.absent){z:3} [data-theme=dark] .used{w:4} "
+           "@media (min-width:1px){.unused{a:1}.card{b:2}} @media print{.gone{c:3}} "
+           "@font-face{font-family:X;src:url(x.woff2)} .esc\\:aped{d:4}")
+    out = prune_css(css, words)
+    for kept in ("/*! licence */", ".used{color:red}", ".used{margin:0}", "#main .shown", ".open-menu:hover",
+                 "a:not(.absent)", "[data-theme=dark] .used", ".card{b:2}", "@font-face", ".esc\\:aped"):
+        assert kept in out, (kept, out)
+    for dropped in (".unused", ".gone", ".never", "@media print"):
+        assert dropped not in out, (dropped, out)
+
+
+def test_the_published_stylesheet_is_pruned_but_keeps_every_class_the_pages_style(built_book):
+    site = built_book / "_build" / "html"
+    bundle = (site / "_static" / "omcc-bundle.css").read_text(encoding="utf-8")
+    assert len(bundle) < 250_000, f"{len(bundle)} bytes: the pruning dropped little"
+    for selector in (".bd-sidebar-primary", ".kn-pop", ".verdict-supported", ".sd-badge", ".dropdown-menu",
+                     "html[data-theme=dark]", ".pst-scrollable-table-container"):
+        assert selector in bundle, selector
+    assert ".carousel-item" not in bundle

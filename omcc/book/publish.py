@@ -221,8 +221,13 @@ KEY_NUMBERS_PLACEHOLDER = re.compile(r'<div id="omcc-key-numbers">.*?</div>', re
 FILTER_SCRIPT = """<script>
 document.getElementById('key-number-filter').addEventListener('input', function () {
   var q = this.value.toLowerCase();
-  document.querySelectorAll('#key-number-table tbody tr').forEach(function (tr) {
-    tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) === -1;
+  document.querySelectorAll('#omcc-key-numbers .kn-group').forEach(function (group) {
+    var shown = 0;
+    group.querySelectorAll('tbody tr').forEach(function (tr) {
+      tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) === -1;
+      if (!tr.hidden) { shown += 1; }
+    });
+    group.hidden = shown === 0;
   });
 });
 </script>"""
@@ -275,26 +280,40 @@ def add_key_numbers_table(site: Path, results: dict) -> None:
         return
     text = page.read_text(encoding="utf-8")
     e = html.escape
-    body = []
+    groups: dict[str, list[str]] = {}
     for r in key_number_rows(results):
-        doc = r["page"].split("/")[-1]
         cites = "; ".join(dict.fromkeys(_short(k.strip()) for k in r.get("sources", "").split(";") if k.strip()))
-        rows = compact_rows(r.get("rows", []))
-        body.append(
+        groups.setdefault(r["page"].split("/")[-1], []).append(
             f'<tr id="{e(r["anchor"])}"><td><a href="#{e(r["anchor"])}">{e(r["text"])}</a></td>'
             f'<td>{e(r.get("description") or r["name"])}</td>'
-            f'<td><a href="{e(doc)}.html">{e(doc.replace("_", " "))}</a></td>'
-            f'<td>{e(r.get("formula", ""))}</td><td>{e(cites)}</td><td>{e(rows)}</td></tr>'
+            f'<td>{e(r.get("formula", ""))}</td><td>{e(cites)}</td><td>{e(compact_rows(r.get("rows", [])))}</td></tr>'
         )
-    count = len(body)
+    # One table per page of the book, each in a section the browser lays out only when it
+    # scrolls into view (a single table of 440 rows kept a phone busy for over a second).
+    sections = []
+    for doc, rows in groups.items():
+        title = _page_title(site / "chapters" / f"{doc}.html") or doc.replace("_", " ")
+        sections.append(
+            f'<section class="kn-group" aria-labelledby="kn-group-{e(doc)}"><h2 id="kn-group-{e(doc)}">'
+            f'<a href="{e(doc)}.html">{e(title)}</a> ({len(rows)})</h2>'
+            '<div class="table-wrapper"><table class="table kn-table"><thead><tr><th>Number</th><th>What it is</th>'
+            "<th>How it is computed</th><th>Sources</th><th>Data rows</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></div></section>")
+    count = sum(len(rows) for rows in groups.values())
     table = (
         '<div id="omcc-key-numbers"><p><label for="key-number-filter">Filter the '
         f'{count} key numbers: </label><input id="key-number-filter" type="search"></p>'
-        '<div class="table-wrapper"><table id="key-number-table" class="table"><thead><tr><th>Number</th><th>What it is</th>'
-        "<th>Page</th><th>How it is computed</th><th>Sources</th><th>Data rows</th></tr></thead><tbody>"
-        + "".join(body) + "</tbody></table></div></div>" + FILTER_SCRIPT
+        + "".join(sections) + "</div>" + FILTER_SCRIPT
     )
     page.write_text(KEY_NUMBERS_PLACEHOLDER.sub(lambda _: table, text, count=1), encoding="utf-8")
+
+
+def _page_title(page: Path) -> str:
+    """A built page's title as its heading reads (without the book's name)."""
+    if not page.exists():
+        return ""
+    found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)
+    return html.unescape(found.group(1)).split(" — ")[0].strip() if found else ""
 
 
 def add_data_downloads(site: Path) -> None:

@@ -86,7 +86,8 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
     value = record.get("value")
     unit = record.get("unit") or ""
     shown = "not available" if value is None else f"{value:,.6g}" + (f" {unit}" if unit else "")
-    parts = [f'<span class="kn-what">{e(record.get("description") or record.get("name", ""))}</span>',
+    # the box is named by its first line (aria-labelledby), not by a second copy of it
+    parts = [f'<span class="kn-what" id="{pop_id}-what">{e(record.get("description") or record.get("name", ""))}</span>',
              f'<span class="kn-val">Value: {e(shown)}</span>']
     if record.get("formula"):
         parts.append(f'<span class="kn-how">How: {e(record["formula"])}</span>')
@@ -97,8 +98,7 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
         cites = "; ".join(_short(k) for k in record["sources"].split(";") if k)
         parts.append(f'<span class="kn-rows">Sources: {e(cites)}</span>')
     parts.append(f'<a class="kn-link" href="{e(link)}">Permanent link to this number</a>')
-    label = f"Where this number comes from: {record.get('description') or record.get('name', '')}"
-    return (f'<span id="{pop_id}" popover class="kn-pop" role="dialog" aria-label="{e(label)}">'
+    return (f'<span id="{pop_id}" popover class="kn-pop" role="dialog" aria-labelledby="{pop_id}-what">'
             + "".join(parts) + "</span>")
 
 
