@@ -86,15 +86,39 @@ def test_key_numbers_csv_describes_every_number(built_book):
     assert all(r["description"] and r["formula"] for r in rows)
 
 
-def test_a_numbers_box_lists_its_first_rows_and_counts_the_rest():
+def test_a_numbers_box_names_its_sources_and_counts_its_rows():
     from omcc.book.sphinx_ext import POPOVER_ROWS, popover_html
 
-    rows = [{"table": "benchmarks" if i < 4 else "training_runs", "key": f"model_{i}", "source": "epoch2026eci",
-             "locator": "row <b>", "accessed": "2026-12-02"} for i in range(POPOVER_ROWS + 4)]
+    rows = [{"table": "benchmarks" if i < POPOVER_ROWS + 3 else "training_runs", "key": f"model_{i}",
+             "source": "epoch2026eci", "locator": "row <b>", "accessed": "2026-12-02"} for i in range(POPOVER_ROWS + 6)]
     box = popover_html({"name": "n", "description": "A median", "value": 53.4, "formula": "median", "rows": rows},
                        "chapters/efficiency", "kn-pop-1", "key_numbers.html#kn-efficiency-n")
     listed = re.findall(r'<span class="kn-key">(model_\d+)</span>', box)
     assert listed == [f"model_{i}" for i in range(POPOVER_ROWS)]
-    assert f"Data rows ({POPOVER_ROWS + 4})" in box
-    assert "and 4 more rows (benchmarks, training_runs), listed at the link below" in box
-    assert "row &lt;b&gt;" in box and "<b>" not in box
+    assert f"Data rows ({POPOVER_ROWS + 6})" in box and "data-kn-rows" in box
+    more = "and 6 more rows" if POPOVER_ROWS else "6 rows"
+    assert f"{more} (benchmarks, training_runs), listed at the link below" in box
+    assert "Sources: Epoch AI (2026)" in box and "<b>" not in box
+
+
+def test_every_box_row_is_in_its_pages_rows_file(records, built_book):
+    """The rows a box does not show at first are in the page's rows file, all of them, escaped."""
+    import json
+
+    site = built_book / "_build" / "html"
+    checked = 0
+    for page, named in records.items():
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        boxes = re.findall(r'<span id="(kn-pop-\d+)" popover[^>]*>.*?Data rows \((\d+)\):</span>'
+                           r'<span class="kn-list">(.*?)</span></span><a class="kn-link"', html)
+        waiting = [(pop_id, int(n)) for pop_id, n, listed in boxes if "kn-more" in listed]
+        if not waiting:
+            continue
+        src = re.search(r'var page = "[^"]+", src = "([^"]+)"', html).group(1)
+        script = (site / page).parent.joinpath(src).resolve().read_text(encoding="utf-8")
+        rows = json.loads(script.split(" = ", 1)[1].rstrip().rstrip(";"))
+        for pop_id, n in waiting:
+            assert rows[pop_id].count('<span class="kn-row">') == n, (page, pop_id)
+            assert "<script" not in rows[pop_id]
+            checked += 1
+    assert checked > 50, checked

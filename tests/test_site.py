@@ -132,6 +132,20 @@ def test_a_number_opens_its_provenance_from_the_keyboard(browser, server):
     assert role == "dialog"
 
 
+def test_a_box_fills_in_all_its_data_rows_when_it_opens(browser, server):
+    page = browser.new_page()
+    page.goto(f"{server}/chapters/efficiency.html", wait_until="networkidle")
+    target = page.evaluate("() => document.querySelector('.kn-pop [data-kn-rows]').closest('.kn-pop').id")
+    label = page.locator(f"#{target} .kn-label").inner_text()
+    expected = int(re.search(r"\((\d+)\)", label).group(1))
+    before = page.locator(f"#{target} .kn-row:not(.kn-more)").count()
+    page.locator(f'button[popovertarget="{target}"]').first.click()
+    page.wait_for_function(f"() => !document.querySelector('#{target} [data-kn-rows]')", timeout=10000)
+    after = page.locator(f"#{target} .kn-row").count()
+    page.close()
+    assert before < expected and after == expected, (target, before, after, expected)
+
+
 def test_search_finds_a_known_term(browser, server):
     page = browser.new_page()
     page.goto(f"{server}/search.html?q=Blackwell", wait_until="networkidle")

@@ -8,8 +8,9 @@ Applied to the assembled site (`omcc.book.publish`), measured with
   icon paths (Font Awesome Free, CC BY 4.0);
 - every stylesheet of a page is served as one file, so the first paint waits for
   one request instead of nine, without the rules no page uses
-  (`omcc.book.prune_css`); scripts load with `defer`, so none blocks it, and are
-  not preloaded, so they do not compete with the stylesheet and the first figure;
+  (`omcc.book.prune_css`); the theme's scripts are fetched after the page has
+  loaded (none blocks it or competes with the stylesheet and the first figure),
+  and a script for a feature the page does not use (tabs, toggles) is dropped;
 - the search index and its scripts load only on the search page;
 - figures are served at the size they are shown: 720 and 1440 pixels wide, as
   lossless WebP, with their width and height, and lazily below the first screen;
@@ -32,6 +33,16 @@ ICONS = Path(__file__).with_name("assets") / "fa_icons.json"
 BUNDLE = "_static/omcc-bundle.css"
 KEEP_SYNC = ("documentation_options.js",)  # inline scripts right after it read its global
 SEARCH_ONLY = ("searchtools.js", "language_data.js", "searchindex.js")
+# The theme's scripts make the page's controls work (menus, theme switch, copy buttons,
+# search highlighting) but draw none of its text or figures. They are fetched once the
+# page has loaded, in their order, so that on a slow connection they do not share the
+# bandwidth with the stylesheet, the text and the first figure. Each of them starts its
+# work at once when the document is already complete.
+AFTER_LOAD = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
+              "togglebutton.js", "bootstrap.js", "pydata-sphinx-theme.js")
+# Scripts for one feature, dropped from a page that does not use it (pattern: its markup).
+FEATURE_SCRIPTS = {"design-tabs.js": r'class="[^"]*\bsd-tab-set\b',
+                   "togglebutton.js": r'class="[^"]*\b(?:toggle|admonition[^"]*\bdropdown)\b'}
 FIGURE_WIDTHS = (720, 1440)
 DISPLAY_WIDTH = 720
 GZIP_SUFFIXES = {".html", ".css", ".js", ".svg", ".csv", ".json", ".txt", ".xml", ".bib"}
@@ -141,10 +152,16 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
             for tag in links[1:]:
                 text = text.replace(tag, "", 1)
 
+    unused = {name for name, used in FEATURE_SCRIPTS.items() if not re.search(used, text)}
+    after_load: list[str] = []
+
     def script(m: re.Match) -> str:
         before, src, after = m.groups()
         name = src.split("?")[0].rsplit("/", 1)[-1]
-        if name == "fontawesome.js" or (name in SEARCH_ONLY and not is_search):
+        if name == "fontawesome.js" or name in unused or (name in SEARCH_ONLY and not is_search):
+            return ""
+        if name in AFTER_LOAD and not is_search:
+            after_load.append(src)
             return ""
         attrs = before + after
         if "defer" not in attrs and "async" not in attrs and name not in KEEP_SYNC:
@@ -152,6 +169,8 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
         return f'<script{attrs.rstrip()} src="{src}"></script>'
 
     text = _SCRIPT.sub(script, text)
+    if after_load:
+        text = text.replace("</body>", _after_load_script(after_load) + "\n</body>", 1)
     text = re.sub(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*', "", text)
     # Jupyter Book's Thebe settings: this book runs no code in the browser
     text = re.sub(r'<script type="text/x-thebe-config">.*?</script>\s*', "", text, flags=re.S)
@@ -181,6 +200,13 @@ def _short_title(m: re.Match) -> str:
     if len(title) > TOOLTIP_CHARS:
         title = title[:TOOLTIP_CHARS].rsplit(" ", 1)[0].rstrip(" .,;:") + " …"
     return m.group(1) + html.escape(title) + m.group(3)
+
+
+def _after_load_script(sources: list[str]) -> str:
+    urls = json.dumps(sources)
+    return ('<script>addEventListener("load", function () { ' + urls + '.forEach(function (src) { '
+            'var s = document.createElement("script"); s.src = src; s.async = false; document.body.appendChild(s); '
+            "}); });</script>")
 
 
 # --- figures ---------------------------------------------------------------------------------

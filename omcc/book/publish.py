@@ -17,6 +17,7 @@ from pathlib import Path
 
 from omcc.book import citation
 from omcc.book.execute import toc_docnames
+from omcc.book.sphinx_ext import ROWS_FOLDER
 from omcc.figures import FIGURE_KEY
 from omcc.numbers import RECORD_KEY
 from omcc.paths import BUILD, ROOT
@@ -115,6 +116,11 @@ def prune(site: Path) -> None:
     if images.exists():
         for path in images.iterdir():
             if path.name not in used:
+                path.unlink()
+    rows = site / ROWS_FOLDER  # the data rows of the number boxes: only those of this build's pages
+    if rows.exists():
+        for path in rows.iterdir():
+            if not any(f"{ROWS_FOLDER}/{path.name}" in page.read_text(encoding="utf-8") for page in pages):
                 path.unlink()
 
 

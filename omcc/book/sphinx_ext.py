@@ -60,43 +60,52 @@ def _short(key: str) -> str:
         return key
 
 
-POPOVER_ROWS = 3  # data rows a box lists; the key-numbers entry lists them all
+POPOVER_ROWS = 0  # data rows written into the page; the others load when a box opens
+
+# docname -> popover id -> the HTML of all its data rows, for the page being written
+_ALL_ROWS: dict[str, dict[str, str]] = {}
+
+
+def _row_html(r: dict) -> str:
+    e = html.escape
+    cite = "; ".join(_short(k.strip()) for k in str(r.get("source", "")).split(";") if k.strip())
+    return (f'<span class="kn-row"><span class="kn-table">{e(r.get("table", ""))}</span> '
+            f'<span class="kn-key">{e(r.get("key", ""))}</span>: {e(cite)}'
+            + (f', {e(r.get("locator", ""))}' if r.get("locator") else "")
+            + (f' (accessed {e(r.get("accessed", ""))})' if r.get("accessed") else "") + "</span>")
 
 
 def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
-    """The box a key number opens; every text from data is escaped. It lists the
-    first data rows in full (source, locator, date read) and counts the rest, which
-    its permanent link lists: some numbers rest on 70 rows, and a page of them
-    would weigh half a megabyte."""
+    """The box a key number opens; every text from data is escaped. The page holds
+    what the number is, its value, how it is computed, its sources and a count of its
+    data rows; the rows themselves (table, row, source, locator, date read) are filled
+    in when the box opens, from the page's rows file (`rows_script`), and the
+    permanent link lists them too. Some numbers rest on 70 rows: written into the
+    page, their rows made a chapter weigh half a megabyte."""
     e = html.escape
-    rows = []
     all_rows = record.get("rows", [])
-    for r in all_rows[:POPOVER_ROWS]:
-        cite = "; ".join(_short(k.strip()) for k in str(r.get("source", "")).split(";") if k.strip())
-        rows.append(
-            f'<span class="kn-row"><span class="kn-table">{e(r.get("table", ""))}</span> '
-            f'<span class="kn-key">{e(r.get("key", ""))}</span>: {e(cite)}'
-            + (f', {e(r.get("locator", ""))}' if r.get("locator") else "")
-            + (f' (accessed {e(r.get("accessed", ""))})' if r.get("accessed") else "") + "</span>"
-        )
+    shown = [_row_html(r) for r in all_rows[:POPOVER_ROWS]]
     more = all_rows[POPOVER_ROWS:]
     if more:
         tables = ", ".join(dict.fromkeys(str(r.get("table", "")) for r in more))
-        rows.append(f'<span class="kn-row">and {len(more)} more rows ({e(tables)}), listed at the link below</span>')
+        lead = f"and {len(more)} more rows" if shown else f"{len(more)} row{'s' if len(more) > 1 else ''}"
+        shown.append(f'<span class="kn-row kn-more">{lead} ({e(tables)}), listed at the link below</span>')
     value = record.get("value")
     unit = record.get("unit") or ""
-    shown = "not available" if value is None else f"{value:,.6g}" + (f" {unit}" if unit else "")
+    value_text = "not available" if value is None else f"{value:,.6g}" + (f" {unit}" if unit else "")
     # the box is named by its first line (aria-labelledby), not by a second copy of it
     parts = [f'<span class="kn-what" id="{pop_id}-what">{e(record.get("description") or record.get("name", ""))}</span>',
-             f'<span class="kn-val">Value: {e(shown)}</span>']
+             f'<span class="kn-val">Value: {e(value_text)}</span>']
     if record.get("formula"):
         parts.append(f'<span class="kn-how">How: {e(record["formula"])}</span>')
-    if rows:
-        parts.append(f'<span class="kn-rows"><span class="kn-label">Data rows ({len(all_rows)}):</span>'
-                     + "".join(rows) + "</span>")
-    elif record.get("sources"):
-        cites = "; ".join(_short(k) for k in record["sources"].split(";") if k)
-        parts.append(f'<span class="kn-rows">Sources: {e(cites)}</span>')
+    sources = record.get("sources") or ";".join(str(r.get("source", "")) for r in all_rows)
+    cites = "; ".join(dict.fromkeys(_short(k.strip()) for k in sources.split(";") if k.strip()))
+    if cites:
+        parts.append(f'<span class="kn-sources">Sources: {e(cites)}</span>')
+    if all_rows:
+        fill = ' data-kn-rows=""' if more else ""
+        parts.append(f'<span class="kn-rows"{fill}><span class="kn-label">Data rows ({len(all_rows)}):</span>'
+                     f'<span class="kn-list">{"".join(shown)}</span></span>')
     parts.append(f'<a class="kn-link" href="{e(link)}">Permanent link to this number</a>')
     return (f'<span id="{pop_id}" popover class="kn-pop" role="dialog" aria-labelledby="{pop_id}-what">'
             + "".join(parts) + "</span>")
@@ -113,9 +122,56 @@ def visit_key_number_html(self, node):
     box_key = (target, record.get("value"), record.get("description"))
     node["omcc_popover"] = ""
     if box_key not in boxes:
-        boxes[box_key] = f"kn-pop-{len(boxes) + 1}"
-        node["omcc_popover"] = popover_html(record, page, boxes[box_key], target)
+        pop_id = boxes[box_key] = f"kn-pop-{len(boxes) + 1}"
+        node["omcc_popover"] = popover_html(record, page, pop_id, target)
+        if len(record.get("rows", [])) > POPOVER_ROWS:
+            _ALL_ROWS.setdefault(page, {})[pop_id] = "".join(_row_html(r) for r in record["rows"])
     self.body.append(f'<button type="button" class="kn-num" popovertarget="{boxes[box_key]}">')
+
+
+ROWS_FOLDER = "_static/kn-rows"
+# Fills a box's data rows when it first opens, from the page's rows file: a <script>
+# element rather than fetch(), so that it works from a copy of the site opened as files.
+_ROWS_LOADER = """<script>(function () {
+  var page = PAGE, src = SRC, asked = false;
+  function fill() {
+    var rows = (window.omccKnRows || {})[page] || {};
+    document.querySelectorAll(".kn-pop [data-kn-rows]").forEach(function (box) {
+      var html = rows[box.closest(".kn-pop").id];
+      if (html) { box.querySelector(".kn-list").innerHTML = html; box.removeAttribute("data-kn-rows"); }
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (event.newState !== "open" || !box.classList || !box.classList.contains("kn-pop")) { return; }
+    if (window.omccKnRows && window.omccKnRows[page]) { fill(); return; }
+    if (asked) { return; }
+    asked = true;
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = fill;
+    document.head.appendChild(script);
+  }, true);
+})();</script>"""
+
+
+def rows_script(app, pagename, templatename, context, doctree):
+    """Write the page's rows file (every data row of each of its boxes) and add the
+    script that fills a box from it when the box opens."""
+    import json
+    from pathlib import Path
+
+    rows = _ALL_ROWS.pop(pagename, None)
+    if not rows or "body" not in context:
+        return
+    name = pagename.replace("/", "-") + ".js"
+    target = Path(app.outdir) / ROWS_FOLDER / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("window.omccKnRows = window.omccKnRows || {};\n"
+                      f"window.omccKnRows[{json.dumps(pagename)}] = "
+                      f"{json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=0)};\n", encoding="utf-8")
+    src = context["pathto"](f"{ROWS_FOLDER}/{name}", 1)
+    context["body"] += _ROWS_LOADER.replace("PAGE", json.dumps(pagename)).replace("SRC", json.dumps(src))
 
 
 def depart_key_number_html(self, node):
@@ -456,6 +512,7 @@ def setup(app):
                  text=(lambda self, node: None, lambda self, node: None))
     app.connect("html-page-context", _language)
     app.connect("html-page-context", _meta_description)
+    app.connect("html-page-context", rows_script)
     from myst_nb.ext.glue.domain import NbGlueDomain
 
     class BookGlueDomain(NbGlueDomain):
