@@ -39,6 +39,17 @@ def test_the_set_up_names_what_is_missing(tmp_path):
     assert len(line.splitlines()) == 1
 
 
+def test_a_machine_without_tex_is_told_every_tex_package_at_once(tmp_path):
+    """Without TeX its files cannot be looked up: every package that provides one is
+    named in the first round, not discovered missing after the first install."""
+    env = dict(os.environ, PATH=_path_without(tmp_path, "xelatex", "kpsewhich", "latexmk", "xindy"),
+               OMCC_SYSTEM_DEPS="check")
+    done = subprocess.run([sys.executable, "-m", "omcc.book.system_deps"], env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    for package in set(system_deps.LATEX_FILES.values()):
+        assert package in done.stdout, (package, done.stdout)
+
+
 def test_this_machine_has_what_the_tests_need():
     assert system_deps.missing_packages() == [], "run `make test` (it installs them) or `make system-deps`"
 

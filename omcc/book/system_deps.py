@@ -46,6 +46,8 @@ def missing_packages() -> list[str]:
         for name, pkg in LATEX_FILES.items():
             if not subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip():
                 missing.add(pkg)
+    else:  # no TeX at all: its files cannot be looked up yet, and all of them are needed
+        missing |= set(LATEX_FILES.values())
     return sorted(missing)
 
 
