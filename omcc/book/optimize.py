@@ -219,7 +219,8 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
     phones, 1440 px for sharp screens, both drawn at that size by matplotlib
     (`renders` maps the hash of a page PNG to its 720-px drawing) and stored as
     lossless WebP (charts are flat colours: lossless is small and exact). The first
-    image of a page loads at once, the others when the reader scrolls to them."""
+    image of a page loads at once if it stands in the page's opening (before its first
+    section), and every other one when the reader scrolls near it."""
     from PIL import Image
 
     made: dict[str, tuple[int, int]] = {}
@@ -227,6 +228,9 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
     for page in pages:
         text = page.read_text(encoding="utf-8")
         count = 0
+        article = text.find("<article")
+        opening_end = text.find("<h2", article) if article >= 0 else -1
+        opening_end = len(text) if opening_end < 0 else opening_end
 
         def picture(m: re.Match) -> str:
             nonlocal count
@@ -244,7 +248,9 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
             attrs = re.sub(r'\sstyle="width:\s*\d+px;?"', "", attrs)
             attrs = re.sub(r"\s*/\s*$", "", attrs).strip()
             count += 1
-            lazy = ' loading="lazy"' if count > 1 else ' fetchpriority="high"'
+            # only a figure in the page's opening (before its first section) can be on the
+            # first screen; the others wait until the reader scrolls near them
+            lazy = ' fetchpriority="high"' if count == 1 and m.start() < opening_end else ' loading="lazy"'
             # on a phone the figure spans the screen less the page's margins: a 412-px phone at
             # 1.75 dppx then takes the 720-px file, not the 1440-px one
             sizes = f'(max-width: {DISPLAY_WIDTH + 40}px) calc(100vw - 2rem), {DISPLAY_WIDTH}px'
