@@ -137,3 +137,13 @@ def test_the_published_stylesheet_is_pruned_but_keeps_every_class_the_pages_styl
                      "html[data-theme=dark]", ".pst-scrollable-table-container"):
         assert selector in bundle, selector
     assert ".carousel-item" not in bundle
+
+
+def test_a_script_for_a_feature_is_kept_only_where_the_feature_is_used():
+    from omcc.book.optimize import FEATURE_SCRIPTS
+
+    toggles = FEATURE_SCRIPTS["togglebutton.js"]
+    assert re.search(toggles, '<div class="cell toggle">') and re.search(toggles, '<div class="admonition note dropdown">')
+    assert not re.search(toggles, '<button class="primary-toggle btn">')  # the theme's own buttons
+    assert re.search(FEATURE_SCRIPTS["design-tabs.js"], '<div class="sd-tab-set docutils">')
+    assert not re.search(FEATURE_SCRIPTS["design-tabs.js"], '<div class="sd-card">')

@@ -146,6 +146,25 @@ def test_a_box_fills_in_all_its_data_rows_when_it_opens(browser, server):
     assert before < expected and after == expected, (target, before, after, expected)
 
 
+def test_the_key_numbers_filter_finds_a_row_by_a_list_it_shares(browser, server):
+    """A row whose long source list points to an earlier row's is still found by that list."""
+    page = browser.new_page()
+    page.goto(f"{server}/chapters/key_numbers.html", wait_until="networkidle")
+    row_id, word = page.evaluate("""() => {
+        const td = document.querySelector('td[data-same]');
+        const first = document.getElementById(td.dataset.same).children[td.cellIndex].textContent;
+        const rowText = td.closest('tr').textContent;
+        const word = first.split(/[;:,]/).map(w => w.trim()).find(w => w.length > 6 && !rowText.includes(w));
+        return [td.closest('tr').id, word];
+    }""")
+    page.fill("#key-number-filter", word)
+    shown = page.evaluate(f"() => !document.getElementById('{row_id}').hidden")
+    page.fill("#key-number-filter", "no number has this text xyz")
+    hidden = page.evaluate(f"() => document.getElementById('{row_id}').hidden")
+    page.close()
+    assert shown and hidden, (row_id, word)
+
+
 def test_search_finds_a_known_term(browser, server):
     page = browser.new_page()
     page.goto(f"{server}/search.html?q=Blackwell", wait_until="networkidle")

@@ -34,15 +34,17 @@ BUNDLE = "_static/omcc-bundle.css"
 KEEP_SYNC = ("documentation_options.js",)  # inline scripts right after it read its global
 SEARCH_ONLY = ("searchtools.js", "language_data.js", "searchindex.js")
 # The theme's scripts make the page's controls work (menus, theme switch, copy buttons,
-# search highlighting) but draw none of its text or figures. They are fetched once the
+# search highlighting) but draw none of its text or figures. They are fetched after the
 # page has loaded, in their order, so that on a slow connection they do not share the
-# bandwidth with the stylesheet, the text and the first figure. Each of them starts its
-# work at once when the document is already complete.
+# bandwidth with the stylesheet, the text and the first figure: at the reader's first
+# touch, key or scroll, or AFTER_LOAD_DELAY_MS after the page has loaded. Each of them
+# starts its work at once when the document is already complete.
+AFTER_LOAD_DELAY_MS = 2000
 AFTER_LOAD = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
               "togglebutton.js", "bootstrap.js", "pydata-sphinx-theme.js")
 # Scripts for one feature, dropped from a page that does not use it (pattern: its markup).
-FEATURE_SCRIPTS = {"design-tabs.js": r'class="[^"]*\bsd-tab-set\b',
-                   "togglebutton.js": r'class="[^"]*\b(?:toggle|admonition[^"]*\bdropdown)\b'}
+FEATURE_SCRIPTS = {"design-tabs.js": r'class="(?:[^"]*\s)?sd-tab-set[\s"]',
+                   "togglebutton.js": r'class="(?:(?:[^"]*\s)?toggle|admonition(?:\s[^"]*)?\sdropdown)[\s"]'}
 FIGURE_WIDTHS = (720, 1440)
 DISPLAY_WIDTH = 720
 GZIP_SUFFIXES = {".html", ".css", ".js", ".svg", ".csv", ".json", ".txt", ".xml", ".bib"}
@@ -169,6 +171,8 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
         return f'<script{attrs.rstrip()} src="{src}"></script>'
 
     text = _SCRIPT.sub(script, text)
+    if "togglebutton.js" in unused:  # and its settings
+        text = re.sub(r"<script>(?:let toggle\w+ = [^<]*|var togglebuttonSelector = [^<]*)</script>\s*", "", text)
     if after_load:
         text = text.replace("</body>", _after_load_script(after_load) + "\n</body>", 1)
     text = re.sub(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*', "", text)
@@ -203,10 +207,16 @@ def _short_title(m: re.Match) -> str:
 
 
 def _after_load_script(sources: list[str]) -> str:
+    """Fetch the theme's scripts, in order, at the reader's first touch, key or
+    scroll, or two seconds after the page has loaded, whichever comes first."""
     urls = json.dumps(sources)
-    return ('<script>addEventListener("load", function () { ' + urls + '.forEach(function (src) { '
-            'var s = document.createElement("script"); s.src = src; s.async = false; document.body.appendChild(s); '
-            "}); });</script>")
+    return ("<script>(function () { var done = false, events = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'scroll'];"
+            " function run() { if (done) { return; } done = true;"
+            " events.forEach(function (e) { removeEventListener(e, run, true); });"
+            f" {urls}.forEach(function (src) {{ var s = document.createElement('script'); s.src = src;"
+            " s.async = false; document.body.appendChild(s); }); }"
+            " events.forEach(function (e) { addEventListener(e, run, {capture: true, passive: true}); });"
+            f" addEventListener('load', function () {{ setTimeout(run, {AFTER_LOAD_DELAY_MS}); }}); }})();</script>")
 
 
 # --- figures ---------------------------------------------------------------------------------

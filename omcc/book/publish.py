@@ -223,6 +223,7 @@ def add_figure_downloads(site: Path) -> None:
             page.write_text(new, encoding="utf-8")
 
 
+SAME_AS_MIN_CHARS = 300  # a cell this long, repeated, is written once and pointed to
 KEY_NUMBERS_PLACEHOLDER = re.compile(r'<div id="omcc-key-numbers">.*?</div>', re.DOTALL)
 FILTER_SCRIPT = """<script>
 document.getElementById('key-number-filter').addEventListener('input', function () {
@@ -230,7 +231,12 @@ document.getElementById('key-number-filter').addEventListener('input', function 
   document.querySelectorAll('#omcc-key-numbers .kn-group').forEach(function (group) {
     var shown = 0;
     group.querySelectorAll('tbody tr').forEach(function (tr) {
-      tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) === -1;
+      var text = tr.textContent;
+      tr.querySelectorAll('td[data-same]').forEach(function (td) {
+        var first = document.getElementById(td.getAttribute('data-same'));
+        if (first) { text += ' ' + first.children[td.cellIndex].textContent; }
+      });
+      tr.hidden = q && text.toLowerCase().indexOf(q) === -1;
       if (!tr.hidden) { shown += 1; }
     });
     group.hidden = shown === 0;
@@ -287,12 +293,23 @@ def add_key_numbers_table(site: Path, results: dict) -> None:
     text = page.read_text(encoding="utf-8")
     e = html.escape
     groups: dict[str, list[str]] = {}
+    first_with: dict[str, tuple[str, str]] = {}  # a long cell's text -> the first row that has it
+
+    def cell(text: str, r: dict) -> str:
+        """A cell; a long list (sources, data rows) already given in full for an earlier
+        number points to it instead (the filter still finds this row by that text)."""
+        if len(text) > SAME_AS_MIN_CHARS and text in first_with:
+            anchor_id, shown = first_with[text]
+            return f'<td data-same="{e(anchor_id)}">same as for <a href="#{e(anchor_id)}">{e(shown)}</a></td>'
+        first_with.setdefault(text, (r["anchor"], r["text"]))
+        return f"<td>{e(text)}</td>"
+
     for r in key_number_rows(results):
         cites = "; ".join(dict.fromkeys(_short(k.strip()) for k in r.get("sources", "").split(";") if k.strip()))
         groups.setdefault(r["page"].split("/")[-1], []).append(
             f'<tr id="{e(r["anchor"])}"><td><a href="#{e(r["anchor"])}">{e(r["text"])}</a></td>'
             f'<td>{e(r.get("description") or r["name"])}</td>'
-            f'<td>{e(r.get("formula", ""))}</td><td>{e(cites)}</td><td>{e(compact_rows(r.get("rows", [])))}</td></tr>'
+            f'<td>{e(r.get("formula", ""))}</td>{cell(cites, r)}{cell(compact_rows(r.get("rows", [])), r)}</tr>'
         )
     # One table per page of the book, each in a section the browser lays out only when it
     # scrolls into view (a single table of 440 rows kept a phone busy for over a second).
