@@ -116,7 +116,7 @@ def test_every_box_row_is_in_its_pages_rows_file(records, built_book):
             continue
         src = re.search(r'var page = "[^"]+", src = "([^"]+)"', html).group(1)
         script = (site / page).parent.joinpath(src).resolve().read_text(encoding="utf-8")
-        rows = json.loads(script.split(" = ", 1)[1].rstrip().rstrip(";"))
+        rows = json.loads(re.search(r"omccKnRows\[[^\]]+\] = (.*);\s*$", script, re.S).group(1))
         for pop_id, n in waiting:
             assert rows[pop_id].count('<span class="kn-row">') == n, (page, pop_id)
             assert "<script" not in rows[pop_id]

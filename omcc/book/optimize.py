@@ -186,6 +186,10 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
     text = text.replace('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
                         '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="navigation" '
                         'aria-label="Book">', 1)
+    # a table wider than the screen scrolls sideways: reachable by keyboard without the
+    # theme's script (which adds the same tab stop once it runs)
+    text = text.replace('<div class="pst-scrollable-table-container">',
+                        '<div class="pst-scrollable-table-container" tabindex="0">')
     text = _CITE_TITLE.sub(_short_title, text)
     page.write_text(text, encoding="utf-8")
 
