@@ -9,6 +9,8 @@
 """
 
 import html
+import json
+import zlib
 
 from docutils import nodes
 
@@ -45,7 +47,11 @@ def _make_role():
             if not record:
                 return pasted, messages
             node = key_number("", "", *pasted[0].children, classes=["kn"])
-            node["record"] = record
+            node["record"] = {k: v for k, v in record.items() if k != "rows"}
+            # The data rows travel packed: Sphinx unpickles a page's doctree for every
+            # cross-reference to it, and thousands of small row dicts made that most of
+            # its time (bench/build_times.py).
+            node["rows"] = zlib.compress(json.dumps(record.get("rows", [])).encode())
             return [node], messages
 
     return KeyNumberRole
@@ -112,7 +118,7 @@ def popover_html(record: dict, page: str, pop_id: str, link: str) -> str:
 
 
 def visit_key_number_html(self, node):
-    record = node["record"]
+    record = dict(node["record"], rows=json.loads(zlib.decompress(node["rows"])))
     page = self.builder.current_docname
     origin = record.get("quoted_from") or {"page": page, "name": record.get("of") or record["name"]}
     target = self.builder.get_relative_uri(page, KEY_NUMBERS_PAGE) + "#" + anchor(origin["page"], origin["name"])
@@ -158,7 +164,6 @@ _ROWS_LOADER = """<script>(function () {
 def rows_script(app, pagename, templatename, context, doctree):
     """Write the page's rows file (every data row of each of its boxes) and add the
     script that fills a box from it when the box opens."""
-    import json
     from pathlib import Path
 
     rows = _ALL_ROWS.pop(pagename, None)
@@ -500,8 +505,46 @@ def _make_lang_directive():
     return VietnameseAbstract
 
 
+# Doctrees read to resolve "Figure 2.1" references, during one writing phase (see below).
+_NUMREF_DOCTREES: dict[str, object] = {}
+
+
+def _numbered_reference_domain():
+    """Sphinx's standard domain, except that a reference to a numbered figure or table
+    reads the target page's doctree once per build, not once per reference (130
+    references unpickled the same few pages again and again: a quarter of Sphinx's
+    time). The doctree is only read there, never changed."""
+    from sphinx.domains.std import StandardDomain
+
+    class BookStandardDomain(StandardDomain):
+        def _resolve_numref_xref(self, env, *args, **kwargs):
+            read = env.get_doctree
+
+            def cached(docname):
+                if docname not in _NUMREF_DOCTREES:
+                    _NUMREF_DOCTREES[docname] = read(docname)
+                return _NUMREF_DOCTREES[docname]
+
+            env.get_doctree = cached
+            try:
+                return super()._resolve_numref_xref(env, *args, **kwargs)
+            finally:
+                del env.get_doctree  # back to the class's method
+
+    return BookStandardDomain
+
+
+def _forget_numref_doctrees(*_args):
+    _NUMREF_DOCTREES.clear()
+
+
 def setup(app):
     from omcc.book import bibstyle
+
+    app.add_domain(_numbered_reference_domain(), override=True)
+    # the pages are read again (and may change) between builds: a fresh cache for each writing phase
+    app.connect("env-updated", _forget_numref_doctrees)
+    app.connect("build-finished", _forget_numref_doctrees)
 
     bibstyle.register()
     app.add_directive("data-table", _make_table_directive())
