@@ -148,3 +148,13 @@ def test_a_script_for_a_feature_is_kept_only_where_the_feature_is_used():
     assert not re.search(toggles, '<button class="primary-toggle btn">')  # the theme's own buttons
     assert re.search(FEATURE_SCRIPTS["design-tabs.js"], '<div class="sd-tab-set docutils">')
     assert not re.search(FEATURE_SCRIPTS["design-tabs.js"], '<div class="sd-card">')
+
+
+def test_pages_are_drawn_in_their_colours_before_the_theme_script_arrives(built_book):
+    """The theme's script comes after the text; the page's head resolves "auto" to light or
+    dark itself, or the first screen is drawn without the theme's colours."""
+    site = built_book / "_build" / "html"
+    for page in sorted((site / "chapters").glob("*.html")):
+        head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert 'localStorage.getItem("theme") || "auto"' not in head, page.name
+        assert 'matchMedia("(prefers-color-scheme: dark)")' in head, page.name

@@ -176,6 +176,9 @@ def rewrite_page(page: Path, site: Path, bundle: str | None) -> None:
     if after_load:
         text = text.replace("</body>", _after_load_script(after_load) + "\n</body>", 1)
     text = re.sub(r'<link rel="preload" as="script" href="[^"]*"\s*/?>\s*', "", text)
+    # The theme resolves "auto" to light or dark in its script, which now arrives after the
+    # text: resolve it at once, as the theme does, so the page is drawn in its colours.
+    text = text.replace(_THEME_LINE, _THEME_RESOLVED)
     # Jupyter Book's Thebe settings: this book runs no code in the browser
     text = re.sub(r'<script type="text/x-thebe-config">.*?</script>\s*', "", text, flags=re.S)
     text = re.sub(r"<script>kernelName = '[^']*'</script>\s*", "", text)
@@ -208,6 +211,12 @@ def _short_title(m: re.Match) -> str:
     if len(title) > TOOLTIP_CHARS:
         title = title[:TOOLTIP_CHARS].rsplit(" ", 1)[0].rstrip(" .,;:") + " …"
     return m.group(1) + html.escape(title) + m.group(3)
+
+
+_THEME_LINE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+_THEME_RESOLVED = ('document.documentElement.dataset.theme = document.documentElement.dataset.mode !== "auto" '
+                   '&& localStorage.getItem("theme") || (matchMedia("(prefers-color-scheme: dark)").matches '
+                   '? "dark" : "light");')
 
 
 def _after_load_script(sources: list[str]) -> str:
