@@ -25,6 +25,7 @@ import colorsys
 import io
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt  # noqa: F401  (activates the notebook display of figures)
@@ -576,16 +577,31 @@ def show(fig, name: str, data=None):
     sources = getattr(fig, "_omcc_sources", None)
     if not sources:
         raise ValueError("call finish(fig, sources) before show(): every figure names its sources")
-    _lay_out(fig, name)
-    _place_labels(fig)
-    report = layout_report(fig)
     lang = getattr(fig, "_omcc_lang", "en")
-    report.update(number=figure_number(name, lang), address=figure_address(name),
-                  source_line=source_text(sources, lang))
-    files = {}
+    number, address, source_line = figure_number(name, lang), figure_address(name), source_text(sources, lang)
+    key = render_key(fig, name, number, address, source_line)
+    rendered = _RENDERED.get(key)
+    if rendered is None:
+        rendered = _render(fig, name)
+        _RENDERED.put(key, rendered)
+    files, report = dict(rendered["files"]), dict(rendered["report"])
+    report.update(number=number, address=address, source_line=source_line)
     if data is not None:
         header = f"# {name}: data as plotted. {source_text(sources)}\n# Sources (references.bib keys): {'; '.join(sources)}\n"
         files["csv"] = header + data.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    metadata = {"scrapbook": {"name": f"omcc_figure_{name}", "mime_prefix": GLUE_PREFIX},
+                FIGURE_KEY: {"name": name, "files": files, "report": report}}
+    display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
+    return Image(data=base64.b64decode(files["png"]), format="png", width=DISPLAY_PX)
+
+
+def _render(fig, name: str) -> dict:
+    """Lay the figure out, check it, and draw its page, slide and vector files."""
+    import base64
+
+    _lay_out(fig, name)
+    _place_labels(fig)
+    report = layout_report(fig)
     # One raster drawing, at the slide's resolution (1920 px wide); the page's 1440-px
     # and 720-px images are scaled from it (drawing three times cost three times as much).
     big = io.BytesIO()
@@ -593,14 +609,105 @@ def show(fig, name: str, data=None):
     png, small = _scaled(big.getvalue(), PAGE_DPI / SLIDE_DPI), _scaled(big.getvalue(), PAGE_DPI / 2 / SLIDE_DPI)
     svg = io.StringIO()
     fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
-    files["png"] = base64.b64encode(png).decode("ascii")
-    files["720.png"] = base64.b64encode(small).decode("ascii")
-    files["slide.png"] = base64.b64encode(_slide_canvas(big.getvalue())).decode("ascii")
-    files["svg"] = svg.getvalue()
-    metadata = {"scrapbook": {"name": f"omcc_figure_{name}", "mime_prefix": GLUE_PREFIX},
-                FIGURE_KEY: {"name": name, "files": files, "report": report}}
-    display({GLUE_PREFIX + "text/plain": repr(name)}, raw=True, metadata=metadata)
-    return Image(data=png, format="png", width=DISPLAY_PX)
+    files = {"png": base64.b64encode(png).decode("ascii"), "720.png": base64.b64encode(small).decode("ascii"),
+             "slide.png": base64.b64encode(_slide_canvas(big.getvalue())).decode("ascii"), "svg": svg.getvalue()}
+    return {"files": files, "report": report}
+
+
+# --- the render cache ---------------------------------------------------------------------
+#
+# Laying out, checking and drawing a figure takes about a second; working out what
+# it will show takes a twentieth of that. So `show()` first draws the figure as it
+# stands (before title, footer and label placement) to SVG, which holds every mark,
+# text and glyph outline, and hashes that with everything the layout adds (titles,
+# footer, label settings, style, the package code). An unchanged figure of a page
+# that runs again (another of its numbers changed) reuses its files; a changed one is
+# drawn afresh. Entries are written whole or not at all, and keyed on content only.
+
+RENDER_CACHE_KEEP = 400  # entries kept (the book has under 100 figures, English and Vietnamese)
+
+
+def render_key(fig, name: str, number: str, address: str, source_line: str) -> str:
+    """What the rendered files of `fig` are a function of."""
+    import hashlib
+
+    from omcc import inputs
+
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
+    labels = [(repr(sorted(kw.items())), len(texts)) for _, texts, _, _, kw in getattr(fig, "_omcc_labels", [])]
+    extras = [name, number, address, source_line, getattr(fig, "_omcc_note", ""), getattr(fig, "_omcc_title", ""),
+              getattr(fig, "_omcc_subtitle", ""), getattr(fig, "_omcc_lang", "en"), repr(labels),
+              repr((fig.get_figwidth(), fig.get_figheight(), fig.dpi)), mpl.__version__,
+              repr(sorted((k, repr(v)) for k, v in mpl.rcParams.items())), _code_digest(inputs)]
+    h = hashlib.sha256(svg.getvalue().encode())
+    for part in extras:
+        h.update(b"\0" + str(part).encode())
+    return h.hexdigest()
+
+
+_code: list[str] = []
+
+
+def _code_digest(inputs) -> str:
+    if not _code:
+        _code.append(inputs.code_digest())
+    return _code[0]
+
+
+class _RenderCache:
+    def folder(self) -> Path | None:
+        """`_build/cache/figures`, or None when OMCC_RENDER_CACHE=off."""
+        from omcc.paths import BUILD
+
+        return None if os.environ.get("OMCC_RENDER_CACHE") == "off" else BUILD / "cache" / "figures"
+
+    def get(self, key: str) -> dict | None:
+        import json
+
+        folder = self.folder()
+        if folder is None:
+            return None
+        path = folder / f"{key}.json"
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if entry.get("key") != key or not {"png", "720.png", "slide.png", "svg"} <= set(entry.get("files", {})):
+            return None
+        try:
+            os.utime(path)  # recently used: kept by prune()
+        except OSError:
+            pass
+        return entry
+
+    def put(self, key: str, rendered: dict) -> None:
+        import json
+        import tempfile
+
+        folder = self.folder()
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": key, **rendered}, fh)
+            os.replace(tmp, folder / f"{key}.json")  # whole or not at all
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def prune(self, keep: int = RENDER_CACHE_KEEP) -> None:
+        """Keep the `keep` most recently used entries."""
+        folder = self.folder()
+        if folder is None or not folder.exists():
+            return
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in entries[keep:]:
+            path.unlink(missing_ok=True)
+
+
+_RENDERED = _RenderCache()
 
 
 def _scaled(png: bytes, factor: float) -> bytes:
