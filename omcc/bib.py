@@ -15,8 +15,17 @@ _ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 NOT_ENTRIES = {"comment", "string", "preamble"}
 
 
+_last_read: dict = {}
+
+
 def _read(path: Path) -> bytes:
-    return inputs.record_file(path)
+    # A page or the site's citations look the file up thousands of times: read it
+    # again only when its size or modification time changed.
+    stat = path.stat()
+    signature = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _last_read.get("signature") != signature:
+        _last_read.update(signature=signature, data=path.read_bytes())
+    return inputs.record_file(path, _last_read["data"])
 
 
 @lru_cache(maxsize=4)

@@ -150,11 +150,14 @@ def record_file(path: Path, data: bytes | None = None, root: Path = ROOT) -> byt
     """Read (or take) a file's bytes and record them as an input; return the bytes."""
     path = Path(path)
     data = path.read_bytes() if data is None else data
+    if _shell() is None:
+        return data  # not in an executing page: nothing to record
     try:
         rel = path.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return data  # outside the book: not an input the build can re-check
-    record(f"file:{rel}", sha256(data))
+    if f"file:{rel}" not in _recorded:  # once per page: hashing is the costly part
+        record(f"file:{rel}", sha256(data))
     return data
 
 
