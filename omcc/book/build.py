@@ -42,6 +42,7 @@ from omcc.book.publish import PDF_NAME
 from omcc.paths import BUILD, ROOT
 
 SRC = BUILD / "src"
+SRC_STAMPS = BUILD / "src-stamps.json"  # outside SRC: Sphinx reads every file there
 STAGING = BUILD / "staging"
 SITE = BUILD / "html"
 CACHE = BUILD / "cache"
@@ -182,11 +183,11 @@ def run(cmd: list[str], **kwargs) -> int:
 # --- the steps ------------------------------------------------------------------------
 
 
-def execute_pages(root: Path = ROOT) -> dict:
+def execute_pages(root: Path = ROOT, pages: list | None = None) -> dict:
     """Run what the cache cannot answer; return docname -> (page, result)."""
     from omcc.book import execute, state
 
-    pages = execute.load_pages(root)
+    pages = execute.load_pages(root) if pages is None else pages
     cache = execute.Cache(CACHE)
     done: dict[str, tuple] = {}
     for second, round_pages in ((False, [p for p in pages if p.is_notebook and not p.second_round]),
@@ -233,16 +234,26 @@ def _stale(recorded: dict, root: Path) -> list[str]:
     return inputs.stale_inputs(recorded, root)
 
 
-def write_sources(done: dict, root: Path = ROOT) -> None:
+def write_sources(done: dict, root: Path = ROOT, pages: list | None = None) -> None:
     """The book as Sphinx reads it: executed notebooks, plain pages and the
     configuration, in `_build/src`. Files are rewritten only when their content
-    changed, so Sphinx re-reads exactly the pages whose text or results changed."""
+    changed, so Sphinx re-reads exactly the pages whose text or results changed.
+    A notebook whose page text and cached result are those it was written from
+    is not assembled again (`SRC_STAMPS`: serialising the notebooks took a second)."""
     import nbformat
 
     from omcc.book import execute
 
     SRC.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
+    try:
+        stamps = json.loads(SRC_STAMPS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamps = {}
+    # written again only once every file below is in place: an interrupted write leaves no
+    # stamps, so the next build assembles every notebook afresh
+    SRC_STAMPS.unlink(missing_ok=True)
+    new_stamps: dict[str, str] = {}
 
     def put(rel: str, data: bytes) -> None:
         target = SRC / rel
@@ -262,16 +273,25 @@ def write_sources(done: dict, root: Path = ROOT) -> None:
     for path in sorted((root / "_static").rglob("*")):
         if path.is_file():
             put(path.relative_to(root).as_posix(), path.read_bytes())
-    for page in execute.load_pages(root):
+    for page in execute.load_pages(root) if pages is None else pages:
         if page.docname in done:
-            nb = execute.merge_outputs(page, done[page.docname][1])
-            _drop_build_records(nb)
-            put(f"{page.docname}.ipynb", nbformat.writes(nb).encode())
+            rel = f"{page.docname}.ipynb"
+            result = done[page.docname][1]
+            stamp = hashlib.sha256(page.path.read_bytes() + b"\0" + result.digest.encode()).hexdigest() if result.digest else ""
+            if stamp and stamps.get(rel) == stamp and (SRC / rel).is_file():
+                wanted.add(SRC / rel)
+            else:
+                nb = execute.merge_outputs(page, result)
+                _drop_build_records(nb)
+                put(rel, nbformat.writes(nb).encode())
+            if stamp:
+                new_stamps[rel] = stamp
         else:
             put(f"{page.docname}.md", page.path.read_bytes())
     for path in sorted(SRC.rglob("*")):
         if path.is_file() and path not in wanted:
             path.unlink()
+    SRC_STAMPS.write_text(json.dumps(new_stamps, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _drop_build_records(nb) -> None:
@@ -372,11 +392,14 @@ def _build(with_pdf: bool) -> int:
     if problems:
         raise BuildStopped("\n".join(problems[:40]) + (f"\n... and {len(problems) - 40} more" if len(problems) > 40 else "")
                            + f"\n[book] build stopped: {len(problems)} problem(s) in the data or the bibliography")
+    from omcc.book import execute
+
+    pages = execute.load_pages()
     try:
-        done = execute_pages()
+        done = execute_pages(pages=pages)
     except PageFailed as failure:
         raise BuildStopped(f"{failure}\n[book] a page failed to execute") from None
-    write_sources(done)
+    write_sources(done, pages=pages)
     start = time.perf_counter()
     forget_stale_rendering()
     status = run_jupyter_book()

@@ -65,6 +65,7 @@ class Result:
     inputs: dict = field(default_factory=dict)
     seconds: float = 0.0
     error: dict | None = None
+    digest: str = ""  # hash of the cache entry holding this result ("" before it is cached)
 
 
 class PageFailed(RuntimeError):
@@ -137,23 +138,27 @@ class Cache:
     def get(self, page: Page, root: Path = ROOT) -> Result | None:
         path = self._path(page.code_key)
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            entry = json.loads(text)
         except (OSError, ValueError):
             return None
         if entry.get("code_key") != page.code_key or not entry.get("complete"):
             return None
         if inputs.stale_inputs(entry["inputs"], root):
             return None
-        return Result(entry["outputs"], entry["counts"], entry["inputs"], entry.get("seconds", 0.0))
+        return Result(entry["outputs"], entry["counts"], entry["inputs"], entry.get("seconds", 0.0),
+                      digest=hashlib.sha256(text.encode()).hexdigest())
 
     def put(self, page: Page, result: Result) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         entry = {"code_key": page.code_key, "page": page.docname, "inputs": result.inputs, "outputs": result.outputs,
                  "counts": result.counts, "seconds": result.seconds, "complete": True}
+        text = json.dumps(entry)
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
+            fh.write(text)
         os.replace(tmp, self._path(page.code_key))  # atomic: a reader sees the old entry or the new one
+        result.digest = hashlib.sha256(text.encode()).hexdigest()
 
     def prune(self, keep: set[str]) -> None:
         """Delete entries of code that no page has any more."""
@@ -178,8 +183,8 @@ def preload() -> None:
     import IPython.core.interactiveshell  # noqa: F401
     import matplotlib.pyplot  # noqa: F401
     import nbformat  # noqa: F401
+    import adjustText  # noqa: F401 (places labels when a figure is drawn)
     import pandas  # noqa: F401
-    import seaborn  # noqa: F401
 
     import omcc  # noqa: F401
     from omcc import adoption, chips, efficiency, energy, figures, investment, ledger, numbers  # noqa: F401
