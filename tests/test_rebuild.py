@@ -115,3 +115,27 @@ def test_data_edit_reexecutes_exactly_the_pages_that_read_it(twice_built):
     # a no-op rebuild afterwards (data restored) re-executes the dependent page once more, then nothing
     _build(root)
     assert _executed_pages(_build(root)) == set()
+
+
+def test_an_edit_and_its_undo_publish_the_site_of_a_clean_build(twice_built):
+    """What a build keeps from the one before (executed pages, drawn figures, tables
+    found valid, formatted references, Sphinx's environment and search index) leaves
+    no trace: after an edit and its undo, every published file is the one a clean
+    build of the same files publishes."""
+    root, clean = twice_built
+    path = root / "data" / "accelerator_specs.csv"
+    original = path.read_text(encoding="utf-8")
+    edited = re.sub(r"^(h20,bf16_dense_tflops,)148(,TFLOPS,true,)", r"\g<1>150\g<2>", original, flags=re.M)
+    assert edited != original, "the row to edit was not found"
+    path.write_text(edited, encoding="utf-8")
+    try:
+        _build(root)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    _build(root)
+    site, reference = root / "_build" / "html", clean / "_build" / "html"
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(reference) for p in reference.rglob("*") if p.is_file())
+    # the PDF's own reproducibility is LaTeX's business, not the build's caches
+    differ = [str(rel) for rel in files if rel.suffix != ".pdf" and _digest(site / rel) != _digest(reference / rel)]
+    assert not differ, f"differ from a clean build: {differ[:10]}"
