@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -244,12 +245,20 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
     lossless WebP (charts are flat colours: lossless is small and exact). The first
     image of a page loads at once if it stands in the page's opening (before its first
     section), and every other one when the reader scrolls near it."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from PIL import Image
 
-    made: dict[str, tuple[int, int]] = {}
     images = site / "_images"
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    stems = sorted({m.group(3) for text in texts.values() for m in _IMG.finditer(text)
+                    if (images / f"{m.group(3)}.png").exists()})
+    # Pillow encodes outside Python's lock: the figures are encoded side by side, one per core
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        sizes_found = pool.map(lambda stem: _variants(Image, images / f"{stem}.png", renders), stems)
+        made: dict[str, tuple[int, int]] = dict(zip(stems, sizes_found))
     for page in pages:
-        text = page.read_text(encoding="utf-8")
+        text = texts[page]
         count = 0
         article = text.find("<article")
         opening_end = text.find("<h2", article) if article >= 0 else -1
@@ -258,11 +267,8 @@ def responsive_images(site: Path, pages: list[Path], renders: dict[str, bytes]) 
         def picture(m: re.Match) -> str:
             nonlocal count
             before, src, stem, after = m.groups()
-            source = images / f"{stem}.png"
-            if not source.exists():
-                return m.group(0)
             if stem not in made:
-                made[stem] = _variants(Image, source, renders)
+                return m.group(0)
             width, height = made[stem]
             base = src[: -len(f"{stem}.png")]
             attrs = re.sub(r'\s(width|height|loading|decoding|fetchpriority)="[^"]*"', "", before + after)
