@@ -710,6 +710,11 @@ class _RenderCache:
 _RENDERED = _RenderCache()
 
 
+def prune_render_cache(keep: int = RENDER_CACHE_KEEP) -> None:
+    """Forget all but the `keep` most recently used drawings (the build calls this)."""
+    _RENDERED.prune(keep)
+
+
 def _scaled(png: bytes, factor: float) -> bytes:
     """The PNG scaled by `factor` (Lanczos), as PNG."""
     from PIL import Image as PILImage

@@ -190,6 +190,7 @@ def execute_pages(root: Path = ROOT, pages: list | None = None) -> dict:
     pages = execute.load_pages(root) if pages is None else pages
     cache = execute.Cache(CACHE)
     done: dict[str, tuple] = {}
+    executed = False
     for second, round_pages in ((False, [p for p in pages if p.is_notebook and not p.second_round]),
                                 (True, [p for p in pages if p.is_notebook and p.second_round])):
         if second:  # the chapters are done: their numbers and the verdict conditions, for the summaries
@@ -212,6 +213,7 @@ def execute_pages(root: Path = ROOT, pages: list | None = None) -> dict:
             else:
                 done[page.docname] = (page, cached)
         if todo:
+            executed = True
             log(f"executing {len(todo)} page(s): {', '.join(p.docname for p in todo)}")
             start = time.perf_counter()
             results = execute.execute(todo, log=log, on_result=cache.put)
@@ -219,6 +221,10 @@ def execute_pages(root: Path = ROOT, pages: list | None = None) -> dict:
                 done[page.docname] = (page, results[page.docname])
             log(f"execution took {time.perf_counter() - start:.1f} s")
     cache.prune({p.code_key for p in pages if p.is_notebook})
+    if executed:  # pages drew figures: keep the drawing cache to its size
+        from omcc import figures
+
+        figures.prune_render_cache()
     stale = {name: sorted(_stale(res.inputs, root)) for name, (_, res) in done.items()}
     stale = {k: v for k, v in stale.items() if v}
     if stale:
