@@ -372,10 +372,11 @@ def build_pdf() -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    with_pdf = "--html-only" not in argv and not pdf_tools_missing()
+    html_only = "--html-only" in argv
+    with_pdf = not html_only and not pdf_tools_missing()
     try:
         with build_lock(), stop_on_signals():
-            return _build(with_pdf)
+            return _build(with_pdf, html_only)
     except Interrupted as why:
         log(f"build interrupted ({why}); the previous site in _build/html is untouched")
         return 130
@@ -385,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _build(with_pdf: bool) -> int:
+def _build(with_pdf: bool, html_only: bool) -> int:
     from omcc.book import publish
     from omcc.book.execute import PageFailed
 
@@ -421,7 +422,7 @@ def _build(with_pdf: bool) -> int:
         pdf = build_pdf()
         if pdf is None:
             raise BuildStopped("the PDF edition failed to build")
-    elif "--html-only" in sys.argv[1:]:
+    elif html_only:
         log("HTML only (--html-only): the PDF edition is not built")
     else:
         log(f"{' and '.join(pdf_tools_missing())} not installed: the HTML site is built without the PDF edition")
